@@ -1,0 +1,1 @@
+"""Everything about Helm charts: version constraints, repositories, archives and caching."""

@@ -1,0 +1,144 @@
+"""Findings: what the checks report, with a stable code, a place and a hint.
+
+Every code a check can emit is listed in `CODES` with its default severity and a
+one-line summary; `docs/reference/codes.md` documents each of them, and a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is. `error` and `warning` fail `mkdocs build --strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Code:
+    """A kind of finding: its stable identifier, default severity and summary."""
+
+    name: str
+    severity: Severity
+    summary: str
+
+
+CODES: dict[str, Code] = {
+    code.name: code
+    for code in (
+        Code(
+            "front-matter-unparsable",
+            Severity.ERROR,
+            "The front-matter block is not valid YAML; MkDocs drops it into the page body.",
+        ),
+        Code(
+            "front-matter-not-mapping",
+            Severity.ERROR,
+            "The front-matter block is YAML but not a mapping of keys to values.",
+        ),
+        Code(
+            "recipe-missing-key",
+            Severity.ERROR,
+            "A key that every recipe needs is missing.",
+        ),
+        Code(
+            "recipe-wrong-type",
+            Severity.ERROR,
+            "A front-matter value has the wrong YAML type (for example a list for a name).",
+        ),
+        Code(
+            "recipe-yaml-number",
+            Severity.ERROR,
+            "An unquoted value was read as a number by YAML 1.1 (6.10 became 6.1).",
+        ),
+        Code(
+            "recipe-invalid-name",
+            Severity.ERROR,
+            "A Kubernetes object name that Kubernetes would reject.",
+        ),
+        Code(
+            "recipe-invalid-url",
+            Severity.ERROR,
+            "A URL that is not http(s):// (or oci:// for a chart repository).",
+        ),
+        Code(
+            "recipe-invalid-version",
+            Severity.ERROR,
+            "helm_chart_version is not a version constraint Flux can parse.",
+        ),
+        Code(
+            "recipe-invalid-links",
+            Severity.ERROR,
+            "`links` is not a list of {name, uri} mappings.",
+        ),
+        Code(
+            "include-outside-recipe",
+            Severity.WARNING,
+            "A recipe include or macro is used on a page without recipe front-matter.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a source file.
+
+    `line` is 1-based and counts every line of the file, front-matter included.
+    """
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str | None = None
+    column: int | None = None
+    severity: Severity = field(default=Severity.ERROR)
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        path: str,
+        line: int,
+        message: str,
+        hint: str | None = None,
+        column: int | None = None,
+    ) -> Finding:
+        """Build a finding with the default severity of its code."""
+        return cls(
+            path=path,
+            line=line,
+            code=code,
+            message=message,
+            hint=hint,
+            column=column,
+            severity=CODES[code].severity,
+        )
+
+    def as_text(self) -> str:
+        """`path:line: [code] message (hint)`: the form logged during a build."""
+        text = f"{self.path}:{self.line}: [{self.code}] {self.message}"
+        if self.hint:
+            text += f" Hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }

@@ -1,0 +1,122 @@
+"""Read a page's YAML front-matter the way MkDocs does, but keep the source lines.
+
+MkDocs parses the block with PyYAML (YAML 1.1) and silently moves a block it cannot
+parse into the page body. Here the same block is located with the same rule, composed
+into nodes so that every key keeps its line in the file, and parse errors become findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Finding
+
+# The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
+_BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_LOOKS_LIKE_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A parsed front-matter block.
+
+    `data` is what MkDocs sees as `page.meta`; `nodes` keeps, for each top-level key,
+    its YAML value node, whose marks give lines (`first_line` is the file line of the
+    block's first line, so a node's file line is `first_line + node.start_mark.line`).
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    nodes: dict[str, yaml.Node] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    first_line: int = 2
+    closing_line: int = 1
+
+    def line_of(self, key: str) -> int:
+        """The file line of `key`, or of the opening `---` when the key is absent."""
+        return self.key_lines.get(key, 1)
+
+    def node_line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+
+def normalise_newlines(source: str) -> str:
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding]]:
+    """Return the front-matter of `source` (empty when there is none) and its findings."""
+    source = normalise_newlines(source)
+    match = _BLOCK.match(source)
+    if not match:
+        lines = source.split("\n", 2)
+        if len(lines) > 1 and lines[0].rstrip() == "---" and _LOOKS_LIKE_KEY.match(lines[1]):
+            return FrontMatter(), [
+                Finding.of(
+                    "front-matter-unparsable",
+                    path,
+                    1,
+                    "the front-matter block opened here is never closed, so MkDocs "
+                    "treats it as page text",
+                    hint="end the block with a line of three dashes `---`",
+                )
+            ]
+        return FrontMatter(), []
+    text = match.group(1)
+    closing_line = text.count("\n") + 2
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = 2 + mark.line if mark else 1
+        column = mark.column + 1 if mark else None
+        problem = error.problem or "invalid YAML"
+        return FrontMatter(), [
+            Finding.of(
+                "front-matter-unparsable",
+                path,
+                line,
+                f"front-matter is not valid YAML ({problem}); MkDocs ignores the whole "
+                "block and shows it as page text",
+                hint="quote values that contain ': ', ' #', or start with '{', '[', '*', '&'",
+                column=column,
+            )
+        ]
+    except yaml.YAMLError as error:
+        return FrontMatter(), [
+            Finding.of(
+                "front-matter-unparsable",
+                path,
+                1,
+                f"front-matter is not valid YAML ({error})",
+            )
+        ]
+    if root is None:
+        return FrontMatter(closing_line=closing_line), []
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        return FrontMatter(), [
+            Finding.of(
+                "front-matter-not-mapping",
+                path,
+                2,
+                "front-matter must be a mapping of `key: value` lines; MkDocs ignores it",
+                hint="write one `key: value` per line, e.g. `helm_chart_name: podinfo`",
+            )
+        ]
+    nodes: dict[str, yaml.Node] = {}
+    key_lines: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value
+        # A repeated key: YAML keeps the last one, and so does MkDocs.
+        nodes[key] = value_node
+        key_lines[key] = 2 + key_node.start_mark.line
+    return (
+        FrontMatter(
+            data=data, nodes=nodes, key_lines=key_lines, first_line=2, closing_line=closing_line
+        ),
+        [],
+    )

@@ -1,0 +1,123 @@
+"""The MkDocs plugin `recipes`: MkDocs events -> core calls."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+from mkdocs_macros.plugin import MacrosPlugin
+
+from . import flux
+from .config import RecipesConfig
+from .findings import Finding, Severity
+from .frontmatter import read_front_matter
+from .macros import PageRecipe, RecipeMacros
+from .recipe import RECIPE_KEYS, recipe_from_front_matter
+
+#: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
+log = logging.getLogger("mkdocs.plugins.recipes")
+
+INCLUDES_DIR = Path(__file__).parent / "includes"
+
+_LOG_LEVEL = {
+    Severity.ERROR: logging.ERROR,
+    Severity.WARNING: logging.WARNING,
+    Severity.INFO: logging.INFO,
+}
+
+
+class RecipesPlugin(BasePlugin[RecipesConfig]):
+    """Reads recipe front-matter, provides the Flux includes and macros, reports findings."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, PageRecipe] = {}
+        self._reported: set[tuple[str, int, str, str]] = set()
+        self._root: Path | None = None
+
+    # Runs after every default-priority on_config, so mkdocs-macros has already built
+    # its Jinja environment, whichever order the two plugins have in `plugins:`.
+    @event_priority(-50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self._pages.clear()
+        self._reported.clear()
+        self._root = Path(config.config_file_path or ".").resolve().parent
+        macros = _macros_plugin(config)
+        settings = flux.FluxSettings()
+        functions = RecipeMacros(self._page_recipe, self.report, settings).functions()
+        macros.register_macros(functions)
+        # The site's own include_dir stays first: a same-named file there wins.
+        env = macros.env
+        env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(INCLUDES_DIR))])
+        return None
+
+    # Before mkdocs-macros renders the page, so the macros find its recipe ready.
+    @event_priority(50)
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any
+    ) -> str | None:
+        if self.config.enabled:
+            self._page_recipe(page)
+        return None
+
+    def report(self, finding: Finding) -> None:
+        """Log a finding once, as `path:line: [code] message`."""
+        key = (finding.path, finding.line, finding.code, finding.message)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        log.log(_LOG_LEVEL[finding.severity], finding.as_text())
+
+    def _page_recipe(self, page: Any) -> PageRecipe | None:
+        file = getattr(page, "file", None)
+        if file is None:
+            return None
+        state = self._pages.get(file.src_path)
+        if state is None:
+            state = self._read(file)
+            self._pages[file.src_path] = state
+            for finding in state.findings:
+                self.report(finding)
+        return state
+
+    def _read(self, file: Any) -> PageRecipe:
+        path = self._display_path(file)
+        try:
+            source = file.content_string
+        except (OSError, ValueError):
+            # MkDocs reports unreadable files itself.
+            return PageRecipe(path=path, source="")
+        front_matter, findings = read_front_matter(source, path)
+        state = PageRecipe(path=path, source=source, findings=findings)
+        if findings:
+            state.declared = any(key + ":" in source for key in RECIPE_KEYS)
+            return state
+        state.declared = any(key in front_matter.data for key in RECIPE_KEYS)
+        state.recipe, state.findings = recipe_from_front_matter(front_matter, path)
+        return state
+
+    def _display_path(self, file: Any) -> str:
+        if file.abs_src_path and self._root:
+            try:
+                return Path(os.path.relpath(file.abs_src_path, self._root)).as_posix()
+            except ValueError:
+                pass
+        return file.src_path
+
+
+def _macros_plugin(config: MkDocsConfig) -> MacrosPlugin:
+    for plugin in config.plugins.values():
+        if isinstance(plugin, MacrosPlugin):
+            return plugin
+    raise PluginError(
+        "recipes: this plugin needs the `macros` plugin (mkdocs-macros-plugin). "
+        "Add `- macros` to `plugins:` in mkdocs.yml, before or after `- recipes`."
+    )

@@ -12,3 +12,27 @@ class RecipesConfig(base.Config):
     enabled = opt.Type(bool, default=True)
     """Turn the plugin off (for example `enabled: !ENV [RECIPES, true]`); pages then
     render without the recipe macros and nothing is checked."""
+
+    resolve_charts = opt.Type(bool, default=True)
+    """Resolve each recipe's chart from its repository during the build (needed for
+    values checks). Off: only the front-matter is checked."""
+
+    offline = opt.Type(bool, default=False)
+    """Never touch the network: use only the cache and the lockfile. The environment
+    variable `MKDOCS_RECIPES_OFFLINE=1` turns it on as well."""
+
+    cache_dir = opt.Optional(opt.Type(str))
+    """Where indexes and chart archives are cached. Default: the platform's user cache
+    folder (`~/.cache/mkdocs-recipes` on Linux). Relative to mkdocs.yml."""
+
+    lockfile = opt.Type(str, default="recipes.lock")
+    """The lockfile written by `mkdocs-recipes lock` and read by builds. Relative to
+    mkdocs.yml."""
+
+    index_ttl = opt.Type(int, default=3600)
+    """Seconds a cached repository index is used before asking the server again (with a
+    conditional request)."""
+
+    mirrors = opt.Type(dict, default={})
+    """Repository URL prefix -> another URL, or a folder (relative to mkdocs.yml) holding
+    a chart repository (`index.yaml` and its archives)."""

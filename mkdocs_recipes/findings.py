@@ -81,6 +81,41 @@ CODES: dict[str, Code] = {
             "`links` is not a list of {name, uri} mappings.",
         ),
         Code(
+            "chart-unavailable",
+            Severity.WARNING,
+            "The chart repository or archive could not be reached (or is not cached offline).",
+        ),
+        Code(
+            "chart-not-in-repository",
+            Severity.ERROR,
+            "The repository publishes no chart with this name.",
+        ),
+        Code(
+            "chart-version-not-found",
+            Severity.ERROR,
+            "No published version of the chart matches helm_chart_version.",
+        ),
+        Code(
+            "chart-digest-mismatch",
+            Severity.ERROR,
+            "A downloaded chart archive does not have the digest the index or lockfile names.",
+        ),
+        Code(
+            "chart-invalid",
+            Severity.ERROR,
+            "The chart archive cannot be read as a Helm chart.",
+        ),
+        Code(
+            "chart-cache-used",
+            Severity.INFO,
+            "The repository could not be refreshed; a cached copy of its index was used.",
+        ),
+        Code(
+            "lock-stale",
+            Severity.INFO,
+            "The lockfile pins an older version than the repository now resolves to.",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

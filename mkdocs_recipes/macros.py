@@ -15,6 +15,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from . import flux
+from .charts.resolver import ResolvedChart
 from .findings import Finding
 from .markup import admonition, escape_inline, fenced_block
 from .recipe import Recipe
@@ -29,6 +30,7 @@ class PageRecipe:
     recipe: Recipe | None = None
     findings: list[Finding] = field(default_factory=list)
     declared: bool = False  # the front-matter has recipe keys, valid or not
+    chart: ResolvedChart | None = None  # the chart the recipe pins, once resolved
 
 
 Lookup = Callable[[Any], PageRecipe | None]
@@ -63,11 +65,11 @@ class RecipeMacros:
             "recipe_footer": self._simple_macro("recipe_footer", _footer),
         }
 
-    def _recipe(self, context: Context, macro: str, indent: int) -> tuple[Recipe | None, str]:
+    def _recipe(self, context: Context, macro: str, indent: int) -> tuple[PageRecipe | None, str]:
         page = context.get("page")
         state = self._lookup(page) if page is not None else None
         if state is not None and state.recipe is not None:
-            return state.recipe, ""
+            return state, ""
         if state is not None and state.declared:
             messages = [escape_inline(f"line {f.line}: {f.message}") for f in state.findings]
             return None, admonition(
@@ -97,10 +99,10 @@ class RecipeMacros:
     ) -> Callable[..., str]:
         @pass_context
         def macro(context: Context, indent: int = 0) -> str:
-            recipe, problem = self._recipe(context, name, indent)
-            if recipe is None:
+            state, problem = self._recipe(context, name, indent)
+            if state is None or state.recipe is None:
                 return problem
-            manifest = build(recipe, self._settings)
+            manifest = build(state.recipe, self._settings)
             return fenced_block(manifest.to_yaml(), "yaml", manifest.path, indent)
 
         macro.__name__ = name
@@ -108,20 +110,22 @@ class RecipeMacros:
         return macro
 
     def _simple_macro(
-        self, name: str, render: Callable[[Recipe, flux.FluxSettings, int], str]
+        self, name: str, render: Callable[[PageRecipe, flux.FluxSettings, int], str]
     ) -> Callable[..., str]:
         @pass_context
         def macro(context: Context, indent: int = 0) -> str:
-            recipe, problem = self._recipe(context, name, indent)
-            if recipe is None:
+            state, problem = self._recipe(context, name, indent)
+            if state is None or state.recipe is None:
                 return problem
-            return render(recipe, self._settings, indent)
+            return render(state, self._settings, indent)
 
         macro.__name__ = name
         return macro
 
 
-def _check_commands(recipe: Recipe, settings: flux.FluxSettings, indent: int) -> str:
+def _check_commands(state: PageRecipe, settings: flux.FluxSettings, indent: int) -> str:
+    recipe = state.recipe
+    assert recipe is not None
     ns = shlex.quote(recipe.helmrelease_namespace)
     commands = [
         f"flux reconcile source git {shlex.quote(settings.git_repository)}",
@@ -132,13 +136,16 @@ def _check_commands(recipe: Recipe, settings: flux.FluxSettings, indent: int) ->
     return fenced_block("\n".join(commands), "bash", None, indent)
 
 
-def _footer(recipe: Recipe, settings: flux.FluxSettings, indent: int) -> str:
+def _footer(state: PageRecipe, settings: flux.FluxSettings, indent: int) -> str:
+    recipe = state.recipe
+    assert recipe is not None
     lines = []
     if recipe.upstream:
         lines.append(f"* Upstream: <{recipe.upstream}>")
     # Both are validated (chart-name characters, constraint grammar): no backticks.
     chart = f"{recipe.helm_chart_name} {recipe.helm_chart_version}"
-    lines.append(f"* Helm chart: `{chart}` from <{recipe.helm_chart_repo_url}>")
+    resolved = f" (resolves to `{state.chart.version}`)" if state.chart is not None else ""
+    lines.append(f"* Helm chart: `{chart}`{resolved} from <{recipe.helm_chart_repo_url}>")
     for link in recipe.links:
         lines.append(f"* [{escape_inline(link.name)}](<{link.uri}>)")
     text = "\n".join(lines)

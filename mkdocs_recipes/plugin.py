@@ -15,10 +15,13 @@ from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
 from . import flux
+from .charts.lockfile import Lockfile, LockfileError
+from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .findings import Finding, Severity
 from .frontmatter import read_front_matter
 from .macros import PageRecipe, RecipeMacros
+from .project import chart_key, resolution_findings, resolver_settings
 from .recipe import RECIPE_KEYS, recipe_from_front_matter
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
@@ -40,6 +43,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._pages: dict[str, PageRecipe] = {}
         self._reported: set[tuple[str, int, str, str]] = set()
         self._root: Path | None = None
+        self._resolver: ChartResolver | None = None
 
     # Runs after every default-priority on_config, so mkdocs-macros has already built
     # its Jinja environment, whichever order the two plugins have in `plugins:`.
@@ -50,6 +54,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._pages.clear()
         self._reported.clear()
         self._root = Path(config.config_file_path or ".").resolve().parent
+        self._resolver = self._chart_resolver() if self.config.resolve_charts else None
         macros = _macros_plugin(config)
         settings = flux.FluxSettings()
         functions = RecipeMacros(self._page_recipe, self.report, settings).functions()
@@ -67,6 +72,21 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if self.config.enabled:
             self._page_recipe(page)
         return None
+
+    def _chart_resolver(self) -> ChartResolver:
+        assert self._root is not None
+        try:
+            lockfile = Lockfile.load(self._root / self.config.lockfile)
+        except LockfileError as error:
+            raise PluginError(f"recipes: {error}") from None
+        settings = resolver_settings(
+            base_dir=self._root,
+            offline=self.config.offline,
+            cache_dir=self.config.cache_dir,
+            mirrors=self.config.mirrors,
+            index_ttl=self.config.index_ttl,
+        )
+        return ChartResolver(settings, lockfile)
 
     def report(self, finding: Finding) -> None:
         """Log a finding once, as `path:line: [code] message`."""
@@ -102,6 +122,10 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             return state
         state.declared = any(key in front_matter.data for key in RECIPE_KEYS)
         state.recipe, state.findings = recipe_from_front_matter(front_matter, path)
+        if state.recipe is not None and self._resolver is not None:
+            resolution = self._resolver.resolve(chart_key(state.recipe))
+            state.chart = resolution.chart
+            state.findings += resolution_findings(state.recipe, resolution)
         return state
 
     def _display_path(self, file: Any) -> str:

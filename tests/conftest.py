@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from support.chartrepo import ChartServer, build_repository
 from support.paths import SEED_RECIPE, SHARED
+from support.registry import Registry, start_registry
 from support.site import Site
+
+SHARED_CHARTS = ["oauth2-proxy", "kubernetes-dashboard", "authentik", "cert-manager", "wordpress"]
+SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -14,9 +21,44 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+@pytest.fixture(scope="session")
+def chart_server(tmp_path_factory) -> Iterator[ChartServer]:
+    """One chart repository per shared chart, at <server>/<chart>/index.yaml."""
+    server = ChartServer(tmp_path_factory.mktemp("chart-repository")).start()
+    for chart in SHARED_CHARTS:
+        build_repository(server.root, chart, server.url)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def site(tmp_path) -> Site:
-    return Site(tmp_path)
+def fresh_chart_server(tmp_path) -> Iterator[ChartServer]:
+    """A server of its own for tests that inject faults or stop it."""
+    server = ChartServer(tmp_path / "fresh-repository").start()
+    (tmp_path / "fresh-repository").mkdir(exist_ok=True)
+    build_repository(server.root, "oauth2-proxy", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory) -> Iterator[Registry]:
+    registry = start_registry(tmp_path_factory.mktemp("registry"))
+    yield registry
+    registry.stop()
+
+
+@pytest.fixture
+def site(tmp_path, chart_server) -> Site:
+    """A site whose recipes resolve from the test chart server (the seed's repository is
+    mirrored to it), with a cache of its own."""
+    return Site(
+        tmp_path,
+        recipes_options={
+            "cache_dir": str(tmp_path / "cache"),
+            "mirrors": {SEED_REPOSITORY: f"{chart_server.url}/oauth2-proxy/"},
+        },
+    )
 
 
 @pytest.fixture

@@ -169,3 +169,5 @@ def test_project_docs_build_strict_offline(tmp_path) -> None:
     found = manifests_in(example)
     assert sorted(found) == sorted(FLUX_KINDS)
     assert all(validate(data) == [] for _, data in found.values())
+    # The chart was resolved, offline, through the mirror to examples/chart-repository.
+    assert "resolves to <code>6.5.4</code>" in example

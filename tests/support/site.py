@@ -42,6 +42,8 @@ class Site:
     root: Path
     plugins: list = field(default_factory=lambda: ["recipes", "macros"])
     extra_config: dict = field(default_factory=dict)
+    #: Options of the `recipes` plugin, wherever "recipes" stands in `plugins`.
+    recipes_options: dict = field(default_factory=dict)
 
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
@@ -56,7 +58,12 @@ class Site:
         config = {
             "site_name": "Recipes under test",
             "theme": {"name": "material"},
-            "plugins": self.plugins,
+            "plugins": [
+                {"recipes": self.recipes_options}
+                if plugin == "recipes" and self.recipes_options
+                else plugin
+                for plugin in self.plugins
+            ],
             "markdown_extensions": MARKDOWN_EXTENSIONS,
             **self.extra_config,
         }

@@ -1,0 +1,166 @@
+"""Chart archives (.tgz) read in memory: Chart.yaml, values, schema and subcharts.
+
+Nothing is extracted to disk. Subcharts under `charts/` may be nested archives or plain
+folders; each is attached under the key a parent's values use for it (alias, else name).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+class ChartArchiveError(ValueError):
+    """An archive that is not a readable Helm chart."""
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A dependency declared in Chart.yaml (or requirements.yaml for apiVersion v1)."""
+
+    name: str
+    version: str | None = None
+    repository: str | None = None
+    alias: str | None = None
+    condition: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The key of this subchart's values in the parent's values."""
+        return self.alias or self.name
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's metadata and values, with its subcharts by values key."""
+
+    name: str
+    version: str
+    app_version: str | None
+    values_text: str
+    values: Any
+    schema: dict[str, Any] | None
+    dependencies: tuple[Dependency, ...] = ()
+    subcharts: dict[str, Chart] = field(default_factory=dict)
+
+
+def read_chart_archive(data: bytes, source: str = "chart archive") -> Chart:
+    """Read a packaged chart. Raises `ChartArchiveError` saying what is wrong."""
+    files = _members(data, source)
+    roots = {path.split("/", 1)[0] for path in files}
+    tops = [root for root in roots if f"{root}/Chart.yaml" in files]
+    if len(tops) != 1:
+        raise ChartArchiveError(f"{source}: no single top-level folder with a Chart.yaml")
+    return _chart(files, tops[0] + "/", source)
+
+
+def _members(data: bytes, source: str) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                name = member.name.lstrip("./")
+                if ".." in name.split("/"):
+                    continue
+                total += member.size
+                if total > MAX_UNPACKED_BYTES:
+                    raise ChartArchiveError(f"{source}: unpacks to more than 200 MiB")
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    files[name] = handle.read()
+    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
+        raise ChartArchiveError(f"{source}: not a readable .tgz archive ({error})") from None
+    return files
+
+
+def _yaml(files: dict[str, bytes], path: str, source: str) -> Any:
+    try:
+        return yaml.safe_load(files[path].decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
+
+
+def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
+    meta = _yaml(files, prefix + "Chart.yaml", source)
+    if not isinstance(meta, dict) or "name" not in meta:
+        raise ChartArchiveError(f"{source}: {prefix}Chart.yaml has no chart name")
+    values_text = ""
+    values: Any = {}
+    if prefix + "values.yaml" in files:
+        values_text = files[prefix + "values.yaml"].decode("utf-8-sig", errors="replace")
+        values = _yaml(files, prefix + "values.yaml", source)
+        values = {} if values is None else values
+    schema = None
+    if prefix + "values.schema.json" in files:
+        try:
+            schema = json.loads(files[prefix + "values.schema.json"])
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ChartArchiveError(
+                f"{source}: {prefix}values.schema.json is not valid JSON ({error})"
+            ) from None
+    declared = meta.get("dependencies")
+    if declared is None and prefix + "requirements.yaml" in files:
+        declared = (_yaml(files, prefix + "requirements.yaml", source) or {}).get("dependencies")
+    dependencies = tuple(_dependency(d) for d in declared or [] if isinstance(d, dict))
+    subcharts = _subcharts(files, prefix, source, dependencies)
+    return Chart(
+        name=str(meta["name"]),
+        version=str(meta.get("version", "")),
+        app_version=None if meta.get("appVersion") is None else str(meta["appVersion"]),
+        values_text=values_text,
+        values=values,
+        schema=schema,
+        dependencies=dependencies,
+        subcharts=subcharts,
+    )
+
+
+def _dependency(data: dict[str, Any]) -> Dependency:
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return None if value is None else str(value)
+
+    return Dependency(
+        name=str(data.get("name", "")),
+        version=text("version"),
+        repository=text("repository"),
+        alias=text("alias"),
+        condition=text("condition"),
+        tags=tuple(str(t) for t in data.get("tags") or []),
+    )
+
+
+def _subcharts(
+    files: dict[str, bytes], prefix: str, source: str, dependencies: tuple[Dependency, ...]
+) -> dict[str, Chart]:
+    found: list[Chart] = []
+    charts_dir = prefix + "charts/"
+    folders = set()
+    for path in files:
+        if not path.startswith(charts_dir):
+            continue
+        rest = path[len(charts_dir) :]
+        if "/" not in rest and rest.endswith((".tgz", ".tar.gz")):
+            found.append(read_chart_archive(files[path], f"{source}: {path}"))
+        elif rest.endswith("/Chart.yaml") and rest.count("/") == 1:
+            folders.add(rest.split("/", 1)[0])
+    for folder in sorted(folders):
+        found.append(_chart(files, f"{charts_dir}{folder}/", source))
+    by_key: dict[str, Chart] = {}
+    for sub in found:
+        # Helm matches a dependency to a packaged subchart by name; the alias is its key.
+        keys = [d.key for d in dependencies if d.name == sub.name] or [sub.name]
+        for key in keys:
+            by_key[key] = sub
+    return by_key

@@ -1,0 +1,194 @@
+"""Downloads over HTTP(S) (and `file://` for mirrors on disk), with the failure modes named.
+
+Timeouts on connect and read, bounded retries with backoff on 5xx and connection errors,
+a size limit on every body, and conditional requests. Every failure becomes a
+`FetchError` that names the URL and what happened, never a raw exception.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.util import Retry, Timeout
+
+from .. import __version__
+
+USER_AGENT = f"mkdocs-recipes/{__version__}"
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NetworkPolicy:
+    """Limits for every request. The defaults suit public chart repositories."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_index_bytes: int = 200 * MiB
+    max_chart_bytes: int = 50 * MiB
+
+
+class FetchError(Exception):
+    """A download that failed; `reason` says how in words an author can act on."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def redact(url: str) -> str:
+    """`url` without any user:password part, for messages."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+class Http:
+    """A small client: one connection pool per build, retries and limits from a policy."""
+
+    def __init__(self, policy: NetworkPolicy | None = None) -> None:
+        self.policy = policy or NetworkPolicy()
+        retry = Retry(
+            total=self.policy.retries,
+            connect=self.policy.retries,
+            read=self.policy.retries,
+            status=self.policy.retries,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            backoff_factor=self.policy.backoff,
+            backoff_max=10,
+            raise_on_status=False,
+            respect_retry_after_header=True,
+            # Credentials never follow a redirect to another host.
+            remove_headers_on_redirect=frozenset({"Authorization", "Cookie"}),
+        )
+        self._pool = urllib3.PoolManager(
+            retries=retry,
+            timeout=Timeout(connect=self.policy.connect_timeout, read=self.policy.read_timeout),
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    def get(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        headers: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept_statuses: tuple[int, ...] = (),
+    ) -> Response:
+        """GET `url`. Raises `FetchError` for anything but 2xx, 304 or `accept_statuses`."""
+        if url.startswith("file://"):
+            return _read_file(url, max_bytes)
+        request_headers = dict(headers or {})
+        if etag:
+            request_headers["If-None-Match"] = etag
+        if last_modified:
+            request_headers["If-Modified-Since"] = last_modified
+        shown = redact(url)
+        try:
+            response = self._pool.request(
+                "GET", url, headers=request_headers, preload_content=False, redirect=True
+            )
+        except MaxRetryError as error:
+            raise FetchError(shown, _describe(error.reason)) from None
+        except (HTTPError, OSError) as error:
+            raise FetchError(shown, _describe(error)) from None
+        try:
+            status = response.status
+            if status == 304:
+                return Response(url, status, b"", dict(response.headers))
+            if not (200 <= status < 300) and status not in accept_statuses:
+                raise FetchError(shown, _status_reason(status), status)
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(shown, f"is {int(length)} bytes, over the {max_bytes}-byte limit")
+            body = bytearray()
+            for chunk in response.stream(64 * 1024):
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FetchError(shown, f"is larger than the {max_bytes}-byte limit")
+            return Response(url, status, bytes(body), dict(response.headers))
+        except FetchError:
+            raise
+        except ProtocolError as error:
+            raise FetchError(shown, f"the download was cut short ({_describe(error)})") from None
+        except (HTTPError, OSError) as error:
+            raise FetchError(shown, _describe(error)) from None
+        finally:
+            response.release_conn()
+
+
+def _read_file(url: str, max_bytes: int) -> Response:
+    path = Path(unquote(urlsplit(url).path))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FetchError(url, f"is {size} bytes, over the {max_bytes}-byte limit")
+        return Response(url, 200, path.read_bytes())
+    except FileNotFoundError:
+        raise FetchError(url, "no such file in the mirror folder (404)", 404) from None
+    except OSError as error:
+        raise FetchError(url, f"cannot be read ({os.strerror(error.errno or 0)})") from None
+
+
+def _status_reason(status: int) -> str:
+    if status == 404:
+        return "not found (HTTP 404)"
+    if status in (401, 403):
+        return f"access denied (HTTP {status}); check the repository URL or credentials"
+    if status >= 500:
+        return f"server error (HTTP {status}), still failing after retries"
+    return f"unexpected HTTP status {status}"
+
+
+def _describe(error: BaseException | None) -> str:
+    if isinstance(error, NameResolutionError):
+        return "the host name could not be resolved (DNS)"
+    if isinstance(error, ConnectTimeoutError):
+        return "timed out while connecting"
+    if isinstance(error, ReadTimeoutError):
+        return "timed out waiting for the server to answer"
+    if isinstance(error, SSLError):
+        return f"TLS error ({error})"
+    if isinstance(error, NewConnectionError):
+        return "the connection was refused or could not be made"
+    if isinstance(error, ProtocolError):
+        return "the connection broke during the download"
+    if error is not None and "too many" in str(error).lower():
+        return "server error, still failing after retries"
+    return f"network error ({error})"

@@ -1,0 +1,42 @@
+"""Repository mirrors: URL prefixes mapped to another URL or to a folder on disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """Requests for URLs starting with `prefix` go to `target` instead."""
+
+    prefix: str
+    target: str
+
+    @classmethod
+    def parse(cls, prefix: str, target: str, base_dir: Path) -> Mirror:
+        """`target` is a URL (http, https, oci, file) or a folder, relative to `base_dir`."""
+        if urlsplit(target).scheme in ("http", "https", "oci", "file"):
+            return cls(_slash(prefix), _slash(target))
+        folder = (base_dir / target).resolve()
+        return cls(_slash(prefix), _slash(folder.as_uri()))
+
+
+def _slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def apply_mirrors(url: str, mirrors: tuple[Mirror, ...]) -> str:
+    """`url` rewritten by the longest matching mirror prefix (unchanged if none matches)."""
+    candidate = url if url.endswith("/") else url + "/"
+    best = None
+    for mirror in mirrors:
+        if candidate.startswith(mirror.prefix) and (
+            best is None or len(mirror.prefix) > len(best.prefix)
+        ):
+            best = mirror
+    if best is None:
+        return url
+    rewritten = best.target + candidate[len(best.prefix) :]
+    return rewritten if url.endswith("/") else rewritten[:-1]

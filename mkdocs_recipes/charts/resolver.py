@@ -1,0 +1,425 @@
+"""Find the chart version a reader's Flux would install, and read it.
+
+Order of sources: the lockfile (exact version and digest), then the cache, then the
+network (unless offline). Results are memoised per repository/chart/constraint, so a
+build resolves each chart once however many pages use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .archive import Chart, ChartArchiveError, read_chart_archive
+from .cache import CachedListing, ChartCache, normalise_digest, sha256_hex
+from .fetch import FetchError, Http, NetworkPolicy
+from .index import IndexFormatError, RepositoryIndex
+from .lockfile import ChartKey, LockEntry, Lockfile
+from .mirrors import Mirror, apply_mirrors
+from .oci import OciRegistryClient, OciRepository, RegistryCredentials
+from .semver import Constraint, Version, VersionError
+from .semver import resolve as pick_version
+
+
+@dataclass(frozen=True)
+class ResolverSettings:
+    cache_dir: Path
+    offline: bool = False
+    #: Seconds a cached index (or OCI tag list) is used without asking the server.
+    index_ttl: float = 3600.0
+    mirrors: tuple[Mirror, ...] = ()
+    policy: NetworkPolicy = field(default_factory=NetworkPolicy)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a chart could not be resolved (or a remark on how it was)."""
+
+    code: str
+    message: str
+    hint: str | None = None
+    #: The front-matter key the finding belongs to.
+    key: str = "helm_chart_version"
+
+
+@dataclass(frozen=True)
+class ResolvedChart:
+    key: ChartKey
+    version: str
+    digest: str
+    url: str
+    chart: Chart
+    #: Where the archive came from: `cache` or `network`.
+    source: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    chart: ResolvedChart | None
+    problems: tuple[Problem, ...] = ()
+
+
+class _Unresolved(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class _Pick:
+    version: str
+    digest: str | None
+    url: str  # as published (before mirrors)
+
+
+class ChartResolver:
+    """Resolves `ChartKey`s for one build (or one command)."""
+
+    def __init__(
+        self,
+        settings: ResolverSettings,
+        lockfile: Lockfile | None = None,
+        http: Http | None = None,
+        credentials: RegistryCredentials | None = None,
+    ) -> None:
+        self.settings = settings
+        self.lockfile = lockfile
+        self.cache = ChartCache(settings.cache_dir)
+        self.http = http or Http(settings.policy)
+        self.oci = OciRegistryClient(
+            self.http, credentials or RegistryCredentials.from_environment()
+        )
+        self._memo: dict[tuple[ChartKey, bool], Resolution] = {}
+        self._listings: dict[str, tuple[object, list[Problem]]] = {}
+
+    def resolve(self, key: ChartKey, *, use_lock: bool = True) -> Resolution:
+        memo_key = (key, use_lock)
+        if memo_key not in self._memo:
+            try:
+                self._memo[memo_key] = self._resolve(key, use_lock)
+            except _Unresolved as unresolved:
+                self._memo[memo_key] = Resolution(None, (unresolved.problem,))
+        return self._memo[memo_key]
+
+    # The steps ----------------------------------------------------------------------
+
+    def _resolve(self, key: ChartKey, use_lock: bool) -> Resolution:
+        locked = self.lockfile.get(key) if (use_lock and self.lockfile) else None
+        if locked is not None:
+            return self._from_lock(key, locked)
+        notes: list[Problem] = []
+        pick = self._pick(key, notes)
+        data, source = self._archive(key, pick.version, pick.digest, pick.url)
+        chart = self._read(data, pick.url)
+        digest = sha256_hex(data)
+        return Resolution(
+            ResolvedChart(key, pick.version, digest, pick.url, chart, source, False), tuple(notes)
+        )
+
+    def _from_lock(self, key: ChartKey, locked: LockEntry) -> Resolution:
+        data, source = self._archive(key, locked.version, locked.digest, locked.url)
+        chart = self._read(data, locked.url)
+        notes: list[Problem] = []
+        if not self.settings.offline or self._has_cached_listing(key):
+            try:
+                current = self._pick(key, [])
+            except _Unresolved:
+                current = None
+            if current is not None and current.version != locked.version:
+                lock_name = self.lockfile.path.name if self.lockfile else "the lockfile"
+                notes.append(
+                    Problem(
+                        "lock-stale",
+                        f"{lock_name} pins {key.chart} {locked.version} for "
+                        f"{key.constraint!r}, but the repository now resolves it to "
+                        f"{current.version}, which is what a reader's Flux installs",
+                        "run `mkdocs-recipes lock --update` to follow the repository",
+                    )
+                )
+        resolved = ResolvedChart(
+            key, locked.version, normalise_digest(locked.digest), locked.url, chart, source, True
+        )
+        return Resolution(resolved, tuple(notes))
+
+    def _pick(self, key: ChartKey, notes: list[Problem]) -> _Pick:
+        try:
+            constraint = Constraint.parse(key.constraint)
+        except VersionError as error:
+            raise _Unresolved(Problem("chart-version-not-found", str(error))) from None
+        if key.repository.startswith("oci://"):
+            return self._pick_oci(key, constraint, notes)
+        return self._pick_http(key, constraint, notes)
+
+    def _pick_http(self, key: ChartKey, constraint: Constraint, notes: list[Problem]) -> _Pick:
+        index = self._index(key.repository, notes)
+        if key.chart not in index.charts:
+            close = difflib.get_close_matches(key.chart, list(index.charts), n=3)
+            raise _Unresolved(
+                Problem(
+                    "chart-not-in-repository",
+                    f"the repository {key.repository} has no chart named {key.chart!r}",
+                    f"did you mean {', '.join(repr(c) for c in close)}?"
+                    if close
+                    else "check helm_chart_name against the repository's index.yaml",
+                    key="helm_chart_name",
+                )
+            )
+        versions = index.versions(key.chart)
+        version = pick_version(constraint, versions)
+        if version is None:
+            raise _Unresolved(_no_version(key, versions))
+        entry = index.get(key.chart, version)
+        assert entry is not None
+        try:
+            url = index.archive_url(entry)
+        except IndexFormatError as error:
+            raise _Unresolved(Problem("chart-unavailable", str(error))) from None
+        return _Pick(version, entry.digest, url)
+
+    def _pick_oci(self, key: ChartKey, constraint: Constraint, notes: list[Problem]) -> _Pick:
+        effective = apply_mirrors(key.repository, self.settings.mirrors)
+        if not effective.startswith("oci://"):
+            # Mirrored to a plain chart repository (for example a folder): use its index.
+            return self._pick_http(key, constraint, notes)
+        repo = OciRepository.for_chart(key.repository, key.chart)
+        exact = _full_version(key.constraint)
+        if exact is not None:
+            # Flux does not list tags when the constraint is itself a version.
+            version = exact
+        else:
+            tags = self._oci_tags(key, notes)
+            versions = [tag.replace("_", "+") for tag in tags]
+            picked = pick_version(constraint, versions)
+            if picked is None:
+                raise _Unresolved(_no_version(key, versions))
+            version = picked
+        return _Pick(version, None, repo.reference(version.replace("+", "_")))
+
+    # Listings (index.yaml, OCI tags) with cache, TTL, conditional refresh -------------
+
+    def _has_cached_listing(self, key: ChartKey) -> bool:
+        return self.cache.read_listing(_listing_url(key)) is not None
+
+    def _index(self, repository: str, notes: list[Problem]) -> RepositoryIndex:
+        url = repository.rstrip("/") + "/index.yaml"
+        data = self._listing(
+            url, lambda cached: self._fetch_index(url, cached), notes, local=self._local(url)
+        )
+        return RepositoryIndex.from_compact(repository, data)  # type: ignore[arg-type]
+
+    def _fetch_index(self, url: str, cached: CachedListing | None) -> CachedListing | None:
+        response = self.http.get(
+            apply_mirrors(url, self.settings.mirrors),
+            max_bytes=self.settings.policy.max_index_bytes,
+            etag=cached.etag if cached else None,
+            last_modified=cached.last_modified if cached else None,
+        )
+        if response.not_modified:
+            return None
+        try:
+            index = RepositoryIndex.parse(response.body, url)
+        except IndexFormatError as error:
+            raise FetchError(url, str(error)) from None
+        return CachedListing(
+            index.to_compact(),
+            time.time(),
+            etag=response.headers.get("ETag") or response.headers.get("etag"),
+            last_modified=response.headers.get("Last-Modified")
+            or response.headers.get("last-modified"),
+        )
+
+    def _oci_tags(self, key: ChartKey, notes: list[Problem]) -> list[str]:
+        url = _listing_url(key)
+        repo = OciRepository.for_chart(
+            apply_mirrors(key.repository, self.settings.mirrors), key.chart
+        )
+
+        def fetch(cached: CachedListing | None) -> CachedListing:
+            tags = self.oci.tags(repo, self.settings.policy.max_index_bytes)
+            return CachedListing(tags, time.time())
+
+        return list(self._listing(url, fetch, notes))  # type: ignore[arg-type]
+
+    def _local(self, url: str) -> bool:
+        """Whether `url` is mirrored to a folder: read it directly, even offline."""
+        return apply_mirrors(url, self.settings.mirrors).startswith("file://")
+
+    def _listing(self, url: str, fetch, notes: list[Problem], local: bool = False) -> object:
+        if url in self._listings:
+            data, earlier = self._listings[url]
+            notes += earlier
+            return data
+        remarks: list[Problem] = []
+        if local:
+            try:
+                listing = fetch(None)
+            except FetchError as error:
+                raise _Unresolved(_fetch_problem(error, "helm_chart_repo_url")) from None
+            self._listings[url] = (listing.data, remarks)
+            return listing.data
+        cached = self.cache.read_listing(url)
+        if cached and (self.settings.offline or cached.age() < self.settings.index_ttl):
+            data = cached.data
+        elif self.settings.offline:
+            raise _Unresolved(
+                Problem(
+                    "chart-unavailable",
+                    f"offline mode and {url} is not in the cache",
+                    "build once online (or run `mkdocs-recipes lock`) to fill the cache, "
+                    "or add a mirror for this repository",
+                    key="helm_chart_repo_url",
+                )
+            )
+        else:
+            try:
+                fresh = fetch(cached)
+            except FetchError as error:
+                if cached is None:
+                    raise _Unresolved(_fetch_problem(error, "helm_chart_repo_url")) from None
+                data = cached.data
+                remarks.append(
+                    Problem(
+                        "chart-cache-used",
+                        f"could not refresh {error.url} ({error.reason}); using the copy "
+                        f"cached {int(cached.age() // 60)} minutes ago",
+                        key="helm_chart_repo_url",
+                    )
+                )
+            else:
+                listing = fresh or CachedListing(
+                    cached.data if cached else None,
+                    time.time(),
+                    cached.etag if cached else None,
+                    cached.last_modified if cached else None,
+                )
+                data = listing.data
+                self._store(lambda: self.cache.write_listing(url, listing))
+        self._listings[url] = (data, remarks)
+        notes += remarks
+        return data
+
+    # Archives ---------------------------------------------------------------------
+
+    def _archive(
+        self, key: ChartKey, version: str, digest: str | None, url: str
+    ) -> tuple[bytes, str]:
+        if digest:
+            cached = self.cache.read_chart(digest)
+            if cached is not None:
+                return cached, "cache"
+        elif url.startswith("oci://"):
+            # OCI: the layer digest is only known from the manifest; remember tag -> digest.
+            known = self.cache.read_listing("oci-manifest:" + url)
+            if known is not None and isinstance(known.data, str):
+                cached = self.cache.read_chart(known.data)
+                if cached is not None:
+                    return cached, "cache"
+        if self.settings.offline and not self._local(url):
+            raise _Unresolved(
+                Problem(
+                    "chart-unavailable",
+                    f"offline mode and {key.chart} {version} is not in the cache",
+                    "build once online (or run `mkdocs-recipes lock`) to fill the cache",
+                )
+            )
+        try:
+            data = self._download(url)
+        except FetchError as error:
+            raise _Unresolved(_fetch_problem(error, "helm_chart_version")) from None
+        actual = sha256_hex(data)
+        if digest and actual != normalise_digest(digest):
+            raise _Unresolved(
+                Problem(
+                    "chart-digest-mismatch",
+                    f"the archive downloaded from {url} has sha256 {actual[:12]}…, but the "
+                    f"{'lockfile' if self._locked(key) else 'index'} says "
+                    f"{normalise_digest(digest)[:12]}…",
+                    "the chart was republished or the download was altered; run "
+                    "`mkdocs-recipes lock --update` once you trust the new archive",
+                )
+            )
+        self._store(lambda: self.cache.write_chart(data))
+        if url.startswith("oci://"):
+            self._store(
+                lambda: self.cache.write_listing(
+                    "oci-manifest:" + url, CachedListing(actual, time.time())
+                )
+            )
+        return data, "network"
+
+    def _download(self, url: str) -> bytes:
+        if url.startswith("oci://"):
+            reference, _, tag = url.rpartition(":")
+            effective = apply_mirrors(reference, self.settings.mirrors)
+            if effective.startswith("oci://"):
+                host, _, name = effective.removeprefix("oci://").partition("/")
+                data, _digest = self.oci.chart_layer(
+                    OciRepository(host, name), tag, self.settings.policy.max_chart_bytes
+                )
+                return data
+        effective = apply_mirrors(url, self.settings.mirrors)
+        return self.http.get(effective, max_bytes=self.settings.policy.max_chart_bytes).body
+
+    def _locked(self, key: ChartKey) -> bool:
+        return bool(self.lockfile and self.lockfile.get(key))
+
+    def _read(self, data: bytes, url: str) -> Chart:
+        try:
+            return read_chart_archive(data, url)
+        except ChartArchiveError as error:
+            raise _Unresolved(
+                Problem("chart-invalid", str(error), "report it to the chart's maintainers")
+            ) from None
+
+    @staticmethod
+    def _store(write) -> None:
+        # A cache that cannot be written (read-only, disk full) only costs speed.
+        with contextlib.suppress(OSError):
+            write()
+
+
+def _listing_url(key: ChartKey) -> str:
+    if key.repository.startswith("oci://"):
+        repo = OciRepository.for_chart(key.repository, key.chart)
+        return f"oci-tags:oci://{repo.host}/{repo.name}"
+    return key.repository.rstrip("/") + "/index.yaml"
+
+
+def _full_version(text: str) -> str | None:
+    try:
+        Version.parse(text.strip())
+    except VersionError:
+        return None
+    return text.strip()
+
+
+def _no_version(key: ChartKey, versions: list[str]) -> Problem:
+    stable = []
+    for text in versions:
+        try:
+            parsed = Version.parse(text)
+        except VersionError:
+            continue
+        if not parsed.prerelease:
+            stable.append(parsed)
+    newest = ", ".join(v.original for v in sorted(set(stable), reverse=True)[:5])
+    return Problem(
+        "chart-version-not-found",
+        f"no published version of {key.chart} matches {key.constraint!r}"
+        + (f"; the newest are {newest}" if newest else "; the repository lists none"),
+        "pin a version the repository publishes (versions in a chart's git history may "
+        "never have been released)",
+    )
+
+
+def _fetch_problem(error: FetchError, front_matter_key: str) -> Problem:
+    return Problem(
+        "chart-unavailable",
+        f"{error.url}: {error.reason}",
+        "check the URL and your network; the build goes on without checking this chart",
+        key=front_matter_key,
+    )

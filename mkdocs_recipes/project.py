@@ -1,0 +1,76 @@
+"""A recipe site as a whole: its recipe pages, its lockfile and how charts are resolved.
+
+Shared by the MkDocs plugin and the command line, so that both see the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts.cache import default_cache_dir
+from .charts.lockfile import ChartKey
+from .charts.mirrors import Mirror
+from .charts.resolver import Resolution, ResolverSettings
+from .findings import Finding
+from .recipe import Recipe, read_recipe
+
+OFFLINE_ENV = "MKDOCS_RECIPES_OFFLINE"
+
+
+def offline_requested(option: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Offline when the option says so or `MKDOCS_RECIPES_OFFLINE` is set to a true value."""
+    env = os.environ if environ is None else environ
+    return option or env.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def resolver_settings(
+    *,
+    base_dir: Path,
+    offline: bool,
+    cache_dir: str | None,
+    mirrors: Mapping[str, str],
+    index_ttl: float,
+    environ: Mapping[str, str] | None = None,
+) -> ResolverSettings:
+    """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
+    return ResolverSettings(
+        cache_dir=(base_dir / cache_dir) if cache_dir else default_cache_dir(),
+        offline=offline_requested(offline, environ),
+        index_ttl=float(index_ttl),
+        mirrors=tuple(Mirror.parse(p, t, base_dir) for p, t in mirrors.items()),
+    )
+
+
+def chart_key(recipe: Recipe) -> ChartKey:
+    return ChartKey(recipe.helm_chart_repo_url, recipe.helm_chart_name, recipe.helm_chart_version)
+
+
+def resolution_findings(recipe: Recipe, resolution: Resolution) -> list[Finding]:
+    """Each resolution problem as a finding at the front-matter key it concerns."""
+    return [
+        Finding.of(p.code, recipe.path, recipe.line_of(p.key), p.message, p.hint)
+        for p in resolution.problems
+    ]
+
+
+@dataclass(frozen=True)
+class RecipePage:
+    path: str
+    recipe: Recipe | None
+    findings: list[Finding]
+
+
+def recipe_pages(docs_dir: Path, root: Path) -> Iterator[RecipePage]:
+    """Every Markdown page under `docs_dir` that declares a recipe, in path order."""
+    for file in sorted(docs_dir.rglob("*.md")):
+        try:
+            source = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        shown = Path(os.path.relpath(file, root)).as_posix()
+        recipe, findings = read_recipe(source, shown)
+        if recipe is not None or findings:
+            yield RecipePage(shown, recipe, findings)

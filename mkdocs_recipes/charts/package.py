@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +35,16 @@ class PackagedChart:
         return sha256_hex(self.data)
 
 
-def package_chart(folder: Path, nested: tuple[str, ...] = ()) -> PackagedChart:
+def package_chart(
+    folder: Path, nested: tuple[str, ...] = (), version: str | None = None
+) -> PackagedChart:
     """Package the chart in `folder`. Subchart folders named in `nested` under `charts/`
-    are packaged as archives of their own, the rest are kept as folders."""
-    meta = yaml.safe_load((folder / "Chart.yaml").read_text(encoding="utf-8"))
+    are packaged as archives of their own, the rest are kept as folders. `version`
+    replaces the one in Chart.yaml (as `helm package --version` does)."""
+    chart_yaml = (folder / "Chart.yaml").read_text(encoding="utf-8")
+    if version is not None:
+        chart_yaml = re.sub(r"(?m)^version:.*$", f"version: {version}", chart_yaml)
+    meta = yaml.safe_load(chart_yaml)
     nested = tuple(sub for sub in nested if (folder / "charts" / sub / "Chart.yaml").exists())
     name, version = str(meta["name"]), str(meta["version"])
     members: dict[str, bytes] = {}
@@ -46,7 +53,9 @@ def package_chart(folder: Path, nested: tuple[str, ...] = ()) -> PackagedChart:
         parts = relative.split("/")
         if len(parts) > 2 and parts[0] == "charts" and parts[1] in nested:
             continue
-        members[f"{name}/{relative}"] = path.read_bytes()
+        members[f"{name}/{relative}"] = (
+            chart_yaml.encode("utf-8") if relative == "Chart.yaml" else path.read_bytes()
+        )
     for sub in nested:
         packaged = package_chart(folder / "charts" / sub)
         members[f"{name}/charts/{packaged.filename}"] = packaged.data

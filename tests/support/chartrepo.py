@@ -25,7 +25,8 @@ NESTED = {"oauth2-proxy": ("redis",), "kubernetes-dashboard": ("metrics-server",
 
 def packaged_versions(chart: str) -> list[PackagedChart]:
     folders = sorted(p for p in (CHARTS / chart).iterdir() if (p / "Chart.yaml").exists())
-    return [package_chart(folder, NESTED.get(chart, ())) for folder in folders]
+    # The folder names the released version (cert-manager's git has a v0.0.0 placeholder).
+    return [package_chart(folder, NESTED.get(chart, ()), folder.name) for folder in folders]
 
 
 def build_repository(root: Path, chart: str, base_url: str) -> dict[str, PackagedChart]:

@@ -59,20 +59,24 @@ def test_relative_archive_urls(tmp_path, chart_server) -> None:
 
 def test_v_prefixed_versions_schema_and_folder_subcharts(tmp_path, chart_server) -> None:
     resolver = make(tmp_path)
-    cert = resolver.resolve(ChartKey(f"{chart_server.url}/cert-manager", "cert-manager",
-                                     "1.21.x")).chart
+    cert = resolver.resolve(
+        ChartKey(f"{chart_server.url}/cert-manager", "cert-manager", "1.21.x")
+    ).chart
     assert cert.version == "v1.21.1"
     assert cert.chart.schema["$schema"].startswith("http://json-schema.org/draft-07")
-    wordpress = resolver.resolve(ChartKey(f"{chart_server.url}/wordpress", "wordpress",
-                                          "26.x")).chart
+    wordpress = resolver.resolve(
+        ChartKey(f"{chart_server.url}/wordpress", "wordpress", "26.x")
+    ).chart
     assert set(wordpress.chart.subcharts) == {"mariadb", "memcached", "common"}
     assert wordpress.chart.subcharts["mariadb"].schema is not None
 
 
 def test_alias_and_duplicate_index_entries(tmp_path, chart_server) -> None:
-    resolved = make(tmp_path).resolve(
-        ChartKey(f"{chart_server.url}/authentik", "authentik", "2026.8.x")
-    ).chart
+    resolved = (
+        make(tmp_path)
+        .resolve(ChartKey(f"{chart_server.url}/authentik", "authentik", "2026.8.x"))
+        .chart
+    )
     assert resolved.version == "2026.8.0"
     # authentik-remote-cluster is aliased `serviceAccount`.
     assert resolved.chart.subcharts["serviceAccount"].name == "authentik-remote-cluster"
@@ -194,8 +198,9 @@ def test_lockfile_pins_the_build_and_says_when_it_is_stale(tmp_path, chart_serve
     pinned = make(tmp_path).resolve(ChartKey(repository, "oauth2-proxy", "6.18.x")).chart
     # A lock written when `6.x` still meant 6.18.3; the index now resolves it to 6.24.2 (the newest 6.x it lists).
     key = ChartKey(repository, "oauth2-proxy", "6.x")
-    lock = Lockfile(tmp_path / "recipes.lock",
-                    {key: LockEntry(key, "6.18.3", pinned.digest, pinned.url)})
+    lock = Lockfile(
+        tmp_path / "recipes.lock", {key: LockEntry(key, "6.18.3", pinned.digest, pinned.url)}
+    )
     lock.save()
     resolution = make(tmp_path, lock=Lockfile.load(tmp_path / "recipes.lock")).resolve(key)
     assert resolution.chart.version == "6.18.3" and resolution.chart.locked
@@ -207,8 +212,10 @@ def test_locked_charts_resolve_offline_from_the_cache(tmp_path, chart_server) ->
     repository = f"{chart_server.url}/oauth2-proxy"
     key = ChartKey(repository, "oauth2-proxy", "6.18.x")
     resolved = make(tmp_path).resolve(key).chart
-    lock = Lockfile(tmp_path / "recipes.lock",
-                    {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)})
+    lock = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
+    )
     shutil.rmtree(tmp_path / "cache" / "listings")
     offline = make(tmp_path, offline=True, lock=lock).resolve(key)
     assert offline.problems == ()
@@ -224,7 +231,9 @@ def test_mirror_to_a_local_folder_works_offline(tmp_path) -> None:
     assert resolution.problems == ()
     assert resolution.chart.version == "6.18.3"
     # The lockfile keeps the published URL, not the mirror's.
-    assert resolution.chart.url == "https://oauth2-proxy.github.io/manifests/oauth2-proxy-6.18.3.tgz"
+    assert (
+        resolution.chart.url == "https://oauth2-proxy.github.io/manifests/oauth2-proxy-6.18.3.tgz"
+    )
 
 
 def test_mirror_to_another_url(tmp_path, chart_server) -> None:
@@ -243,8 +252,9 @@ def oci_charts(registry):
     for chart in ("oauth2-proxy", "cert-manager"):
         for archive in packaged_versions(chart):
             tag = archive.version.replace("+", "_")
-            pushed[(chart, archive.version)] = registry.push_chart(f"charts/{chart}", tag,
-                                                                   archive.data)
+            pushed[(chart, archive.version)] = registry.push_chart(
+                f"charts/{chart}", tag, archive.data
+            )
     return pushed
 
 

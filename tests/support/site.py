@@ -54,7 +54,7 @@ class Site:
     def page(self, name: str, text: str) -> Path:
         return self.write(f"docs/{name}", text)
 
-    def build(self, strict: bool = True) -> Build:
+    def write_config(self) -> Path:
         config = {
             "site_name": "Recipes under test",
             "theme": {"name": "material"},
@@ -70,11 +70,28 @@ class Site:
         (self.root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
         if not (self.root / "docs" / "index.md").exists():
             self.page("index.md", "# Home\n")
+        return self.root / "mkdocs.yml"
+
+    def run(self, *arguments: str, env: dict[str, str] | None = None) -> Build:
+        """Run a command (`python -m ...`) in the site's folder, after writing mkdocs.yml."""
+        self.write_config()
+        done = subprocess.run(
+            [sys.executable, "-m", *arguments],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            timeout=300,
+        )
+        return Build(done.returncode, done.stdout + done.stderr, self.root / "site")
+
+    def build(self, strict: bool = True, env: dict[str, str] | None = None) -> Build:
+        self.write_config()
         command = [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"]
         # Never `-q`: it drops warnings before --strict counts them.
         if strict:
             command.append("--strict")
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
         done = subprocess.run(
             command, cwd=self.root, capture_output=True, text=True, env=env, timeout=300
         )

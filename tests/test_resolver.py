@@ -196,7 +196,7 @@ def test_corrupt_cache_entries_are_detected_and_fetched_again(tmp_path, fresh_ch
 def test_lockfile_pins_the_build_and_says_when_it_is_stale(tmp_path, chart_server) -> None:
     repository = f"{chart_server.url}/oauth2-proxy"
     pinned = make(tmp_path).resolve(ChartKey(repository, "oauth2-proxy", "6.18.x")).chart
-    # A lock written when `6.x` still meant 6.18.3; the index now resolves it to 6.24.2 (the newest 6.x it lists).
+    # A lock written when `6.x` still meant 6.18.3; the index now resolves it to 6.24.2.
     key = ChartKey(repository, "oauth2-proxy", "6.x")
     lock = Lockfile(
         tmp_path / "recipes.lock", {key: LockEntry(key, "6.18.3", pinned.digest, pinned.url)}

@@ -58,6 +58,7 @@ class Response:
     url: str
     status: int
     body: bytes
+    #: Header names in lower case.
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -131,7 +132,7 @@ class Http:
         try:
             status = response.status
             if status == 304:
-                return Response(url, status, b"", dict(response.headers))
+                return Response(url, status, b"", _lower(response.headers))
             if not (200 <= status < 300) and status not in accept_statuses:
                 raise FetchError(shown, _status_reason(status), status)
             length = response.headers.get("Content-Length")
@@ -142,7 +143,7 @@ class Http:
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchError(shown, f"is larger than the {max_bytes}-byte limit")
-            return Response(url, status, bytes(body), dict(response.headers))
+            return Response(url, status, bytes(body), _lower(response.headers))
         except FetchError:
             raise
         except ProtocolError as error:
@@ -151,6 +152,10 @@ class Http:
             raise FetchError(shown, _describe(error)) from None
         finally:
             response.release_conn()
+
+
+def _lower(headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def _read_file(url: str, max_bytes: int) -> Response:

@@ -124,7 +124,7 @@ class OciRegistryClient:
             except ValueError:
                 raise FetchError(url, "the tag list is not JSON") from None
             tags += [t for t in data.get("tags") or [] if isinstance(t, str)]
-            next_url = _next_link(response.headers.get("Link") or response.headers.get("link"))
+            next_url = _next_link(response.headers.get("link"))
             if not next_url:
                 break
             url = urljoin(repo.base, next_url)
@@ -160,9 +160,7 @@ class OciRegistryClient:
         response = self.http.get(url, max_bytes=max_bytes, headers=headers, accept_statuses=(401,))
         if response.status != 401:
             return response
-        challenge = response.headers.get("WWW-Authenticate") or response.headers.get(
-            "www-authenticate", ""
-        )
+        challenge = response.headers.get("www-authenticate", "")
         authorization = self._authorize(repo, challenge, scope, url)
         self._tokens[(repo.host, scope)] = authorization
         response = self.http.get(

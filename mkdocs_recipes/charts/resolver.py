@@ -227,9 +227,8 @@ class ChartResolver:
         return CachedListing(
             index.to_compact(),
             time.time(),
-            etag=response.headers.get("ETag") or response.headers.get("etag"),
-            last_modified=response.headers.get("Last-Modified")
-            or response.headers.get("last-modified"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
         )
 
     def _oci_tags(self, key: ChartKey, notes: list[Problem]) -> list[str]:

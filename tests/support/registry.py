@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import bcrypt
 import yaml
@@ -51,7 +53,22 @@ class Registry:
         if self.auth:
             token = base64.b64encode(":".join(self.auth).encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
-        return urllib.request.urlopen(request, timeout=30)
+        try:
+            return urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            challenge = error.headers.get("WWW-Authenticate", "")
+            if error.code != 401 or not challenge.startswith("Bearer "):
+                raise
+        # A token registry: ask its token service for push rights, then try again.
+        params = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
+        name = re.search(r"/v2/(.+?)/(?:blobs|manifests|tags)/", urlsplit(url).path).group(1)
+        scope = f"repository:{name}:pull,push"
+        query = urlencode({"service": params["service"], "scope": scope})
+        with urllib.request.urlopen(f"{params['realm']}?{query}", timeout=30) as answer:
+            bearer = json.loads(answer.read())["token"]
+        retry = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        retry.add_header("Authorization", f"Bearer {bearer}")
+        return urllib.request.urlopen(retry, timeout=30)
 
     def _blob(self, name: str, data: bytes) -> str:
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -107,7 +124,9 @@ def _chart_yaml(archive: bytes) -> bytes:
         return handle.read()
 
 
-def start_registry(workdir: Path, auth: tuple[str, str] | None = None) -> Registry:
+def start_registry(
+    workdir: Path, auth: tuple[str, str] | None = None, token_auth: dict | None = None
+) -> Registry:
     binary = shutil.which(REGISTRY_BINARY)
     if binary is None:
         raise RuntimeError(
@@ -125,6 +144,8 @@ def start_registry(workdir: Path, auth: tuple[str, str] | None = None) -> Regist
         hashed = bcrypt.hashpw(auth[1].encode(), bcrypt.gensalt(rounds=5)).decode()
         (workdir / "htpasswd").write_text(f"{auth[0]}:{hashed}\n")
         config["auth"] = {"htpasswd": {"realm": "tests", "path": str(workdir / "htpasswd")}}
+    if token_auth:
+        config["auth"] = token_auth
     (workdir / "config.yml").write_text(yaml.safe_dump(config))
     with open(workdir / "registry.log", "wb") as log:
         # The child keeps its own copy of the file descriptor.

@@ -14,6 +14,11 @@ from typing import Any
 
 import yaml
 
+try:  # libyaml: values files reach tens of thousands of lines
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
@@ -86,7 +91,7 @@ def _members(data: bytes, source: str) -> dict[str, bytes]:
 
 def _yaml(files: dict[str, bytes], path: str, source: str) -> Any:
     try:
-        return yaml.safe_load(files[path].decode("utf-8-sig"))
+        return yaml.load(files[path].decode("utf-8-sig"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,11 @@ from .mirrors import Mirror, apply_mirrors
 from .oci import OciRegistryClient, OciRepository, RegistryCredentials
 from .semver import Constraint, Version, VersionError
 from .semver import resolve as pick_version
+
+# Parsed charts by archive digest, kept across builds in one process (`mkdocs serve`
+# rebuilds): an archive with a given digest never changes, so neither does its parse.
+_PARSED: OrderedDict[str, Chart] = OrderedDict()
+_PARSED_MAX = 128
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class ChartResolver:
         )
         self._memo: dict[tuple[ChartKey, bool], Resolution] = {}
         self._listings: dict[str, tuple[object, list[Problem]]] = {}
+        self._indexes: dict[str, RepositoryIndex] = {}
 
     def resolve(self, key: ChartKey, *, use_lock: bool = True) -> Resolution:
         memo_key = (key, use_lock)
@@ -209,7 +216,11 @@ class ChartResolver:
         data = self._listing(
             url, lambda cached: self._fetch_index(url, cached), notes, local=self._local(url)
         )
-        return RepositoryIndex.from_compact(repository, data)  # type: ignore[arg-type]
+        # Built once per build and repository, however many recipes use it.
+        index = self._indexes.get(url)
+        if index is None:
+            index = self._indexes[url] = RepositoryIndex.from_compact(repository, data)  # type: ignore[arg-type]
+        return index
 
     def _fetch_index(self, url: str, cached: CachedListing | None) -> CachedListing | None:
         response = self.http.get(
@@ -367,12 +378,21 @@ class ChartResolver:
         return bool(self.lockfile and self.lockfile.get(key))
 
     def _read(self, data: bytes, url: str) -> Chart:
+        digest = sha256_hex(data)
+        chart = _PARSED.get(digest)
+        if chart is not None:
+            _PARSED.move_to_end(digest)
+            return chart
         try:
-            return read_chart_archive(data, url)
+            chart = read_chart_archive(data, url)
         except ChartArchiveError as error:
             raise _Unresolved(
                 Problem("chart-invalid", str(error), "report it to the chart's maintainers")
             ) from None
+        _PARSED[digest] = chart
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+        return chart
 
     @staticmethod
     def _store(write) -> None:

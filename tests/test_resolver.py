@@ -10,7 +10,7 @@ from mkdocs_recipes.charts.cache import ChartCache
 from mkdocs_recipes.charts.fetch import NetworkPolicy
 from mkdocs_recipes.charts.lockfile import ChartKey, LockEntry, Lockfile
 from mkdocs_recipes.charts.mirrors import Mirror
-from mkdocs_recipes.charts.package import write_repository
+from mkdocs_recipes.charts.package import package_chart, write_repository
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
 from support.chartrepo import CHARTS, packaged_versions
 
@@ -291,3 +291,40 @@ def test_oci_missing_version_and_missing_repository(tmp_path, registry, oci_char
     assert codes(none) == ["chart-version-not-found"]
     missing = resolver.resolve(ChartKey(f"oci://{registry.host}/charts", "nothing-here", "1.x"))
     assert codes(missing) == ["chart-unavailable"]
+
+
+def test_dns_failure_is_named(tmp_path) -> None:
+    key = ChartKey("https://charts.nonexistent.invalid/stable", "demo", "1.x")
+    (problem,) = make(tmp_path, policy=FAST).resolve(key).problems
+    assert problem.code == "chart-unavailable"
+    assert "charts.nonexistent.invalid" in problem.message
+    assert "could not be resolved (DNS)" in problem.message
+
+
+def test_tls_failure_is_named(tmp_path, chart_server) -> None:
+    # An https:// URL to a server that only speaks plain HTTP: the TLS handshake fails.
+    key = ChartKey(
+        chart_server.url.replace("http://", "https://") + "/oauth2-proxy", "oauth2-proxy", "6.x"
+    )
+    (problem,) = make(tmp_path, policy=FAST).resolve(key).problems
+    assert problem.code == "chart-unavailable"
+    assert "TLS" in problem.message
+
+
+def test_download_size_limit(tmp_path, chart_server) -> None:
+    tiny = NetworkPolicy(retries=0, max_index_bytes=10_000)
+    key = ChartKey(f"{chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
+    (problem,) = make(tmp_path, policy=tiny).resolve(key).problems
+    assert problem.code == "chart-unavailable"
+    assert "10000-byte limit" in problem.message
+
+
+def test_oci_tags_with_underscore_are_read_as_build_metadata(tmp_path, registry) -> None:
+    folder = CHARTS / "oauth2-proxy" / "6.18.3"
+    archive = package_chart(folder, ("redis",), "6.18.4+build.7")
+    registry.push_chart("buildmeta/oauth2-proxy", "6.18.4_build.7", archive.data)
+    key = ChartKey(f"oci://{registry.host}/buildmeta", "oauth2-proxy", "6.18.x")
+    resolved = make(tmp_path).resolve(key).chart
+    assert resolved.version == "6.18.4+build.7"
+    assert resolved.url.endswith("/buildmeta/oauth2-proxy:6.18.4_build.7")
+    assert resolved.chart.version == "6.18.4+build.7"

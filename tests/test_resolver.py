@@ -328,3 +328,24 @@ def test_oci_tags_with_underscore_are_read_as_build_metadata(tmp_path, registry)
     assert resolved.version == "6.18.4+build.7"
     assert resolved.url.endswith("/buildmeta/oauth2-proxy:6.18.4_build.7")
     assert resolved.chart.version == "6.18.4+build.7"
+
+
+def test_builds_sharing_a_cache_at_once(tmp_path, chart_server) -> None:
+    # Separate resolvers (as separate builds) fill one empty cache concurrently.
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [
+        ChartKey(f"{chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x"),
+        ChartKey(f"{chart_server.url}/kubernetes-dashboard", "kubernetes-dashboard", "6.0.x"),
+    ]
+
+    def build(_: int) -> list[str]:
+        resolver = make(tmp_path)
+        return [resolver.resolve(key).chart.version for key in keys]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(build, range(6)))
+    assert results == [["6.18.3", "6.0.8"]] * 6
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+    offline = make(tmp_path, offline=True)
+    assert [offline.resolve(k).chart.source for k in keys] == ["cache", "cache"]

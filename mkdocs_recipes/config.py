@@ -36,3 +36,8 @@ class RecipesConfig(base.Config):
     mirrors = opt.Type(dict, default={})
     """Repository URL prefix -> another URL, or a folder (relative to mkdocs.yml) holding
     a chart repository (`index.yaml` and its archives)."""
+
+    flux = opt.Type(dict, default={})
+    """Flux output options for the whole site (`flux_version`, `flux_namespace`, intervals,
+    file layout, ...); a page overrides them with a `flux:` mapping in its front-matter.
+    See the user guide for every option."""

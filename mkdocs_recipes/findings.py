@@ -116,6 +116,21 @@ CODES: dict[str, Code] = {
             "The lockfile pins an older version than the repository now resolves to.",
         ),
         Code(
+            "flux-api-not-served",
+            Severity.ERROR,
+            "A manifest on the page uses an apiVersion the target Flux release does not serve.",
+        ),
+        Code(
+            "flux-invalid-option",
+            Severity.ERROR,
+            "A Flux option (site, front-matter `flux:` or macro keyword) is invalid.",
+        ),
+        Code(
+            "flux-url-adjusted",
+            Severity.INFO,
+            "helm_chart_repo_url was changed for the emitted source (chart name removed).",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

@@ -1,41 +1,174 @@
 """Recipe -> the Flux objects a reader commits, as plain data, and their YAML text.
 
 Objects are built as dictionaries and rendered by a YAML emitter, never by pasting
-strings into a template, so every value is quoted as YAML needs it.
+strings into a template, so every value is quoted as YAML needs it. Which API versions
+and which objects are emitted depends on the Flux release the site targets.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from . import flux_releases as releases
+from . import kubernetes
 from .recipe import Recipe
 
-NAMESPACE_API = "v1"
-SOURCE_API = "source.toolkit.fluxcd.io/v1"
-KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
-HELM_API = "helm.toolkit.fluxcd.io/v2"
+HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+OCI_SOURCES = ("auto", "OCIRepository", "HelmRepository")
+#: OCIRepository is emitted (with HelmRelease `chartRef`) from the release where it is GA.
+OCI_REPOSITORY_FROM = "2.6"
+_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
+_PLACEHOLDERS = {"namespace", "repository", "kustomization", "release", "chart"}
 
 
 @dataclass(frozen=True)
 class FluxSettings:
-    """Site-wide choices for the emitted objects. The defaults follow `flux bootstrap`."""
+    """Choices for the emitted objects: site-wide in mkdocs.yml (`flux:`), per page in the
+    front-matter (`flux:`), per call as macro keywords. Defaults follow `flux bootstrap`."""
 
-    #: Namespace of the Flux controllers, where HelmRepository and Kustomization live.
+    flux_version: str = releases.CURRENT
     flux_namespace: str = "flux-system"
-    #: The GitRepository (in `flux_namespace`) that the Kustomization reads.
     git_repository: str = "flux-system"
     repository_interval: str = "15m"
     kustomization_interval: str = "15m"
     kustomization_timeout: str = "5m"
     release_interval: str = "15m"
+    release_timeout: str | None = None
+    create_namespace: bool = False
     remediation_retries: int = 3
+    oci_source: str = "auto"
+    values_in_helmrelease: bool = False
     namespace_path: str = "/bootstrap/namespaces/namespace-{namespace}.yaml"
     helmrepository_path: str = "/bootstrap/helmrepositories/helmrepository-{repository}.yaml"
+    ocirepository_path: str = "/bootstrap/ocirepositories/ocirepository-{repository}.yaml"
     kustomization_path: str = "/bootstrap/kustomizations/kustomization-{kustomization}.yaml"
     helmrelease_path: str = "/{namespace}/helmrelease-{release}.yaml"
+
+    def with_overrides(
+        self, overrides: Mapping[str, Any]
+    ) -> tuple[FluxSettings, list[SettingProblem]]:
+        """These settings with `overrides` applied; invalid ones are left out and reported."""
+        problems: list[SettingProblem] = []
+        changes: dict[str, Any] = {}
+        names = [f.name for f in dataclasses.fields(self)]
+        for key, value in overrides.items():
+            if key not in names:
+                close = difflib.get_close_matches(str(key), names, n=1)
+                problems.append(
+                    SettingProblem(
+                        str(key),
+                        f"unknown Flux option `{key}`",
+                        f"did you mean `{close[0]}`?" if close else f"known: {', '.join(names)}",
+                    )
+                )
+                continue
+            checked, problem = _check(key, value)
+            if problem:
+                problems.append(SettingProblem(key, *problem))
+            else:
+                changes[key] = checked
+        settings = dataclasses.replace(self, **changes)
+        combination = settings._combination_problem()
+        if combination:
+            problems.append(combination)
+            settings = dataclasses.replace(settings, oci_source="auto")
+        return settings, problems
+
+    def _combination_problem(self) -> SettingProblem | None:
+        if self.oci_source == "OCIRepository" and _before(self.flux_version, OCI_REPOSITORY_FROM):
+            return SettingProblem(
+                "oci_source",
+                f"`oci_source: OCIRepository` needs Flux {OCI_REPOSITORY_FROM} or later "
+                f"(OCIRepository v1 with HelmRelease chartRef); this targets Flux "
+                f"{self.flux_version}",
+                f'set `flux_version: "{OCI_REPOSITORY_FROM}"` or later, or use '
+                "`oci_source: HelmRepository`",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    key: str
+    message: str
+    hint: str | None = None
+
+
+def _before(release: str, other: str) -> bool:
+    return releases.RELEASES.index(release) < releases.RELEASES.index(other)
+
+
+def _check(key: str, value: Any) -> tuple[Any, tuple[str, str] | None]:
+    if key == "flux_version":
+        release = releases.normalise_release(value)
+        if release is None:
+            return None, (
+                f"flux_version {value!r} is not a Flux release this table knows",
+                f'write one of {", ".join(releases.RELEASES)} as a quoted string, e.g. "2.6"',
+            )
+        return release, None
+    if key in ("create_namespace", "values_in_helmrelease"):
+        if not isinstance(value, bool):
+            return None, (f"{key} must be true or false, not {value!r}", f"{key}: true")
+        return value, None
+    if key == "remediation_retries":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return None, (
+                f"remediation_retries must be a whole number >= 0, not {value!r}",
+                "remediation_retries: 3",
+            )
+        return value, None
+    if key == "oci_source":
+        if value not in OCI_SOURCES:
+            return None, (
+                f"oci_source {value!r} is not one of {', '.join(OCI_SOURCES)}",
+                "oci_source: auto",
+            )
+        return value, None
+    if key == "release_timeout" and value is None:
+        return None, None
+    if key.endswith(("_interval", "_timeout")):
+        if not isinstance(value, str) or not _DURATION.match(value):
+            return None, (
+                f"{key} {value!r} is not a Go duration Flux accepts",
+                f'write a number with a unit, e.g. `{key}: "10m"` or "1h30m" (ms, s, m, h)',
+            )
+        return value, None
+    if key == "flux_namespace":
+        problem = (
+            kubernetes.label_problem(str(value)) if isinstance(value, str) else "is not a string"
+        )
+        if problem:
+            return None, (f"flux_namespace {value!r} {problem}", "flux_namespace: flux-system")
+        return value, None
+    if key == "git_repository":
+        problem = (
+            kubernetes.subdomain_problem(str(value))
+            if isinstance(value, str)
+            else "is not a string"
+        )
+        if problem:
+            return None, (f"git_repository {value!r} {problem}", "git_repository: flux-system")
+        return value, None
+    if key.endswith("_path"):
+        unknown = (
+            set(re.findall(r"{(\w*)}", value)) - _PLACEHOLDERS if isinstance(value, str) else set()
+        )
+        if not isinstance(value, str) or not value.startswith("/") or unknown:
+            return None, (
+                f"{key} {value!r} must be a path starting with '/'"
+                + (f"; unknown placeholder(s) {', '.join(sorted(unknown))}" if unknown else ""),
+                "placeholders: {namespace}, {repository}, {kustomization}, {release}, {chart}",
+            )
+        return value, None
+    return value, None  # pragma: no cover - every field is handled above
 
 
 @dataclass(frozen=True)
@@ -53,7 +186,7 @@ class Manifest:
         return to_yaml(self.body)
 
 
-def _paths(recipe: Recipe) -> dict[str, str]:
+def _placeholders(recipe: Recipe) -> dict[str, str]:
     return {
         "namespace": recipe.helmrelease_namespace,
         "repository": recipe.helm_chart_repo_name,
@@ -63,41 +196,83 @@ def _paths(recipe: Recipe) -> dict[str, str]:
     }
 
 
-def oci_repository_url(recipe: Recipe) -> str:
+def uses_oci_repository(recipe: Recipe, settings: FluxSettings) -> bool:
+    """Whether the chart comes through an OCIRepository (and HelmRelease `chartRef`)."""
+    if not recipe.is_oci or settings.oci_source == "HelmRepository":
+        return False
+    return settings.oci_source == "OCIRepository" or not _before(
+        settings.flux_version, OCI_REPOSITORY_FROM
+    )
+
+
+def oci_registry_path(recipe: Recipe) -> str:
     """The OCI registry path that holds the chart, without the chart name."""
     url = recipe.helm_chart_repo_url.rstrip("/")
     suffix = "/" + recipe.helm_chart_name
     return url[: -len(suffix)] if url.endswith(suffix) else url
 
 
+def oci_chart_url(recipe: Recipe) -> str:
+    """The OCI repository of the chart itself: the registry path plus the chart name, once."""
+    return f"{oci_registry_path(recipe)}/{recipe.helm_chart_name}"
+
+
+def url_adjustment(recipe: Recipe, settings: FluxSettings) -> str | None:
+    """What was changed in `helm_chart_repo_url` for the emitted source, if anything."""
+    if not recipe.is_oci or uses_oci_repository(recipe, settings):
+        return None
+    if recipe.helm_chart_repo_url.rstrip("/") != oci_registry_path(recipe):
+        return (
+            f"the HelmRepository (type: oci) URL is {oci_registry_path(recipe)}: Flux appends "
+            f"the chart name itself, so `/{recipe.helm_chart_name}` was removed from "
+            "helm_chart_repo_url"
+        )
+    return None
+
+
 def namespace(recipe: Recipe, settings: FluxSettings) -> Manifest:
     body = {
-        "apiVersion": NAMESPACE_API,
+        "apiVersion": "v1",
         "kind": "Namespace",
         "metadata": {"name": recipe.helmrelease_namespace},
     }
-    return Manifest(settings.namespace_path.format(**_paths(recipe)), body)
+    return Manifest(settings.namespace_path.format(**_placeholders(recipe)), body)
 
 
-def helm_repository(recipe: Recipe, settings: FluxSettings) -> Manifest:
+def chart_source(recipe: Recipe, settings: FluxSettings) -> Manifest:
+    """The HelmRepository (HTTP, or OCI before 2.6) or OCIRepository the chart comes from."""
+    metadata = {"name": recipe.helm_chart_repo_name, "namespace": settings.flux_namespace}
+    if uses_oci_repository(recipe, settings):
+        body = {
+            "apiVersion": releases.preferred("OCIRepository", settings.flux_version),
+            "kind": "OCIRepository",
+            "metadata": metadata,
+            "spec": {
+                "interval": settings.repository_interval,
+                "url": oci_chart_url(recipe),
+                "ref": {"semver": recipe.helm_chart_version},
+                "layerSelector": {"mediaType": HELM_CHART_LAYER, "operation": "copy"},
+            },
+        }
+        return Manifest(settings.ocirepository_path.format(**_placeholders(recipe)), body)
     spec: dict[str, Any] = {"interval": settings.repository_interval}
     if recipe.is_oci:
         spec["type"] = "oci"
-        spec["url"] = oci_repository_url(recipe)
+        spec["url"] = oci_registry_path(recipe)
     else:
         spec["url"] = recipe.helm_chart_repo_url
     body = {
-        "apiVersion": SOURCE_API,
+        "apiVersion": releases.preferred("HelmRepository", settings.flux_version),
         "kind": "HelmRepository",
-        "metadata": {"name": recipe.helm_chart_repo_name, "namespace": settings.flux_namespace},
+        "metadata": metadata,
         "spec": spec,
     }
-    return Manifest(settings.helmrepository_path.format(**_paths(recipe)), body)
+    return Manifest(settings.helmrepository_path.format(**_placeholders(recipe)), body)
 
 
 def kustomization(recipe: Recipe, settings: FluxSettings) -> Manifest:
     body = {
-        "apiVersion": KUSTOMIZE_API,
+        "apiVersion": releases.preferred("Kustomization", settings.flux_version),
         "kind": "Kustomization",
         "metadata": {"name": recipe.kustomization_name, "namespace": settings.flux_namespace},
         "spec": {
@@ -109,7 +284,7 @@ def kustomization(recipe: Recipe, settings: FluxSettings) -> Manifest:
             "sourceRef": {"kind": "GitRepository", "name": settings.git_repository},
             "healthChecks": [
                 {
-                    "apiVersion": HELM_API,
+                    "apiVersion": releases.preferred("HelmRelease", settings.flux_version),
                     "kind": "HelmRelease",
                     "name": recipe.helmrelease_name,
                     "namespace": recipe.helmrelease_namespace,
@@ -117,41 +292,58 @@ def kustomization(recipe: Recipe, settings: FluxSettings) -> Manifest:
             ],
         },
     }
-    return Manifest(settings.kustomization_path.format(**_paths(recipe)), body)
+    return Manifest(settings.kustomization_path.format(**_placeholders(recipe)), body)
 
 
-def helm_release(recipe: Recipe, settings: FluxSettings) -> Manifest:
+def helm_release(
+    recipe: Recipe, settings: FluxSettings, values: dict[str, Any] | None = None
+) -> Manifest:
+    spec: dict[str, Any] = {"interval": settings.release_interval}
+    if settings.release_timeout:
+        spec["timeout"] = settings.release_timeout
+    if uses_oci_repository(recipe, settings):
+        spec["chartRef"] = {
+            "kind": "OCIRepository",
+            "name": recipe.helm_chart_repo_name,
+            "namespace": settings.flux_namespace,
+        }
+    else:
+        spec["chart"] = {
+            "spec": {
+                "chart": recipe.helm_chart_name,
+                "version": recipe.helm_chart_version,
+                "sourceRef": {
+                    "kind": "HelmRepository",
+                    "name": recipe.helm_chart_repo_name,
+                    "namespace": settings.flux_namespace,
+                },
+            }
+        }
+    install: dict[str, Any] = {"remediation": {"retries": settings.remediation_retries}}
+    if settings.create_namespace:
+        install = {"createNamespace": True, **install}
+    spec["install"] = install
+    spec["upgrade"] = {"remediation": {"retries": settings.remediation_retries}}
+    if values:
+        spec["values"] = values
     body = {
-        "apiVersion": HELM_API,
+        "apiVersion": releases.preferred("HelmRelease", settings.flux_version),
         "kind": "HelmRelease",
         "metadata": {"name": recipe.helmrelease_name, "namespace": recipe.helmrelease_namespace},
-        "spec": {
-            "interval": settings.release_interval,
-            "chart": {
-                "spec": {
-                    "chart": recipe.helm_chart_name,
-                    "version": recipe.helm_chart_version,
-                    "sourceRef": {
-                        "kind": "HelmRepository",
-                        "name": recipe.helm_chart_repo_name,
-                        "namespace": settings.flux_namespace,
-                    },
-                }
-            },
-            "install": {"remediation": {"retries": settings.remediation_retries}},
-            "upgrade": {"remediation": {"retries": settings.remediation_retries}},
-        },
+        "spec": spec,
     }
-    return Manifest(settings.helmrelease_path.format(**_paths(recipe)), body)
+    return Manifest(settings.helmrelease_path.format(**_placeholders(recipe)), body)
 
 
-def manifests(recipe: Recipe, settings: FluxSettings) -> list[Manifest]:
+def manifests(
+    recipe: Recipe, settings: FluxSettings, values: dict[str, Any] | None = None
+) -> list[Manifest]:
     """Every object a recipe needs, in the order a reader creates them."""
     return [
         namespace(recipe, settings),
-        helm_repository(recipe, settings),
+        chart_source(recipe, settings),
         kustomization(recipe, settings),
-        helm_release(recipe, settings),
+        helm_release(recipe, settings, values),
     ]
 
 

@@ -1,39 +1,26 @@
 """The functions recipe pages call from templates (and the packaged includes call too).
 
 Each returns Markdown text. On a page whose recipe front-matter is broken, they return
-an admonition listing the problems instead of YAML that looks right but is not.
+an admonition listing the problems instead of YAML that looks right but is not. Every
+macro takes `indent=N` (to sit inside an admonition or a content tab) and any Flux option
+as a keyword (`flux_helmrelease(release_interval="5m")`).
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from . import flux
-from .charts.resolver import ResolvedChart
+from .analysis import PageState
 from .findings import Finding
 from .markup import admonition, escape_inline, fenced_block
-from .recipe import Recipe
 
-
-@dataclass
-class PageRecipe:
-    """What the plugin knows about one page: its recipe (if valid) and its findings."""
-
-    path: str
-    source: str
-    recipe: Recipe | None = None
-    findings: list[Finding] = field(default_factory=list)
-    declared: bool = False  # the front-matter has recipe keys, valid or not
-    chart: ResolvedChart | None = None  # the chart the recipe pins, once resolved
-
-
-Lookup = Callable[[Any], PageRecipe | None]
+Lookup = Callable[[Any], PageState | None]
 Report = Callable[[Finding], None]
 
 
@@ -45,27 +32,42 @@ def call_line(source: str, names: tuple[str, ...]) -> int:
     return 1
 
 
+def _include_of(macro: str) -> str:
+    names = {
+        "flux_namespace": "kubernetes-flux-namespace.md",
+        "flux_helmrepository": "kubernetes-flux-helmrepository.md",
+        "flux_source": "kubernetes-flux-helmrepository.md",
+        "flux_kustomization": "kubernetes-flux-kustomization.md",
+        "flux_helmrelease": "kubernetes-flux-helmrelease.md",
+        "flux_check": "kubernetes-flux-check.md",
+        "recipe_footer": "recipe-footer.md",
+    }
+    return names.get(macro, macro)
+
+
 class RecipeMacros:
     """Binds the template functions to the plugin's page lookup and finding reporter."""
 
-    def __init__(self, lookup: Lookup, report: Report, settings: flux.FluxSettings) -> None:
+    def __init__(self, lookup: Lookup, report: Report) -> None:
         self._lookup = lookup
         self._report = report
-        self._settings = settings
 
     def functions(self) -> dict[str, Callable[..., str]]:
         return {
-            "flux_namespace": self._manifest_macro("flux_namespace", flux.namespace),
+            "flux_namespace": self._manifest_macro("flux_namespace", _recipe_only(flux.namespace)),
             "flux_helmrepository": self._manifest_macro(
-                "flux_helmrepository", flux.helm_repository
+                "flux_helmrepository", _recipe_only(flux.chart_source)
             ),
-            "flux_kustomization": self._manifest_macro("flux_kustomization", flux.kustomization),
-            "flux_helmrelease": self._manifest_macro("flux_helmrelease", flux.helm_release),
-            "flux_check": self._simple_macro("flux_check", _check_commands),
-            "recipe_footer": self._simple_macro("recipe_footer", _footer),
+            "flux_source": self._manifest_macro("flux_source", _recipe_only(flux.chart_source)),
+            "flux_kustomization": self._manifest_macro(
+                "flux_kustomization", _recipe_only(flux.kustomization)
+            ),
+            "flux_helmrelease": self._manifest_macro("flux_helmrelease", _helm_release),
+            "flux_check": self._text_macro("flux_check", _check_commands),
+            "recipe_footer": self._text_macro("recipe_footer", _footer),
         }
 
-    def _recipe(self, context: Context, macro: str, indent: int) -> tuple[PageRecipe | None, str]:
+    def _state(self, context: Context, macro: str, indent: int) -> tuple[PageState | None, str]:
         page = context.get("page")
         state = self._lookup(page) if page is not None else None
         if state is not None and state.recipe is not None:
@@ -79,12 +81,11 @@ class RecipeMacros:
                 indent,
             )
         if state is not None:
-            include = macro.replace("flux_", "kubernetes-flux-").replace("_", "-") + ".md"
             self._report(
                 Finding.of(
                     "include-outside-recipe",
                     state.path,
-                    call_line(state.source, (macro, include)),
+                    call_line(state.source, (macro, _include_of(macro))),
                     f"`{macro}` is used on a page that is not a recipe "
                     "(its front-matter has no `helm_chart_name`)",
                     "add the recipe keys to the front-matter, or remove the include",
@@ -94,36 +95,72 @@ class RecipeMacros:
             "warning", "Not a recipe page", ["this page has no `helm_chart_name`"], indent
         )
 
+    def _settings(
+        self, state: PageState, macro: str, overrides: dict[str, Any]
+    ) -> flux.FluxSettings:
+        if not overrides:
+            return state.settings
+        settings, problems = state.settings.with_overrides(overrides)
+        line = call_line(state.source, (macro + "(",))
+        for problem in problems:
+            self._report(
+                Finding.of(
+                    "flux-invalid-option",
+                    state.path,
+                    line,
+                    f"{macro}(): {problem.message}",
+                    problem.hint,
+                )
+            )
+        return settings
+
     def _manifest_macro(
-        self, name: str, build: Callable[[Recipe, flux.FluxSettings], flux.Manifest]
+        self, name: str, build: Callable[[PageState, flux.FluxSettings], flux.Manifest]
     ) -> Callable[..., str]:
         @pass_context
-        def macro(context: Context, indent: int = 0) -> str:
-            state, problem = self._recipe(context, name, indent)
-            if state is None or state.recipe is None:
+        def macro(context: Context, indent: int = 0, **overrides: Any) -> str:
+            state, problem = self._state(context, name, _int(indent))
+            if state is None:
                 return problem
-            manifest = build(state.recipe, self._settings)
-            return fenced_block(manifest.to_yaml(), "yaml", manifest.path, indent)
-
-        macro.__name__ = name
-        macro.__doc__ = f"Markdown for the recipe's {name.removeprefix('flux_')} manifest."
-        return macro
-
-    def _simple_macro(
-        self, name: str, render: Callable[[PageRecipe, flux.FluxSettings, int], str]
-    ) -> Callable[..., str]:
-        @pass_context
-        def macro(context: Context, indent: int = 0) -> str:
-            state, problem = self._recipe(context, name, indent)
-            if state is None or state.recipe is None:
-                return problem
-            return render(state, self._settings, indent)
+            manifest = build(state, self._settings(state, name, overrides))
+            return fenced_block(manifest.to_yaml(), "yaml", manifest.path, _int(indent))
 
         macro.__name__ = name
         return macro
 
+    def _text_macro(
+        self, name: str, render: Callable[[PageState, flux.FluxSettings, int], str]
+    ) -> Callable[..., str]:
+        @pass_context
+        def macro(context: Context, indent: int = 0, **overrides: Any) -> str:
+            state, problem = self._state(context, name, _int(indent))
+            if state is None:
+                return problem
+            return render(state, self._settings(state, name, overrides), _int(indent))
 
-def _check_commands(state: PageRecipe, settings: flux.FluxSettings, indent: int) -> str:
+        macro.__name__ = name
+        return macro
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _helm_release(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
+    assert state.recipe is not None
+    values = state.merged_values() if settings.values_in_helmrelease else None
+    return flux.helm_release(state.recipe, settings, values)
+
+
+def _recipe_only(build: Callable[..., flux.Manifest]):
+    def wrapped(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
+        assert state.recipe is not None
+        return build(state.recipe, settings)
+
+    return wrapped
+
+
+def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
     recipe = state.recipe
     assert recipe is not None
     ns = shlex.quote(recipe.helmrelease_namespace)
@@ -136,7 +173,7 @@ def _check_commands(state: PageRecipe, settings: flux.FluxSettings, indent: int)
     return fenced_block("\n".join(commands), "bash", None, indent)
 
 
-def _footer(state: PageRecipe, settings: flux.FluxSettings, indent: int) -> str:
+def _footer(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
     recipe = state.recipe
     assert recipe is not None
     lines = []

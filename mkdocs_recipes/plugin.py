@@ -15,14 +15,13 @@ from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
 from . import flux
+from .analysis import PageState, analyse_page
 from .charts.lockfile import Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .findings import Finding, Severity
-from .frontmatter import read_front_matter
-from .macros import PageRecipe, RecipeMacros
-from .project import chart_key, resolution_findings, resolver_settings
-from .recipe import RECIPE_KEYS, recipe_from_front_matter
+from .macros import RecipeMacros
+from .project import resolver_settings
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
@@ -40,10 +39,11 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     """Reads recipe front-matter, provides the Flux includes and macros, reports findings."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, PageRecipe] = {}
+        self._pages: dict[str, PageState] = {}
         self._reported: set[tuple[str, int, str, str]] = set()
         self._root: Path | None = None
         self._resolver: ChartResolver | None = None
+        self._flux = flux.FluxSettings()
 
     # Runs after every default-priority on_config, so mkdocs-macros has already built
     # its Jinja environment, whichever order the two plugins have in `plugins:`.
@@ -55,9 +55,12 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._reported.clear()
         self._root = Path(config.config_file_path or ".").resolve().parent
         self._resolver = self._chart_resolver() if self.config.resolve_charts else None
+        self._flux, problems = flux.FluxSettings().with_overrides(self.config.flux)
+        if problems:
+            details = "; ".join(f"flux.{p.key}: {p.message}" for p in problems)
+            raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
         macros = _macros_plugin(config)
-        settings = flux.FluxSettings()
-        functions = RecipeMacros(self._page_recipe, self.report, settings).functions()
+        functions = RecipeMacros(self._page_recipe, self.report).functions()
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
         env = macros.env
@@ -96,7 +99,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._reported.add(key)
         log.log(_LOG_LEVEL[finding.severity], finding.as_text())
 
-    def _page_recipe(self, page: Any) -> PageRecipe | None:
+    def _page_recipe(self, page: Any) -> PageState | None:
         file = getattr(page, "file", None)
         if file is None:
             return None
@@ -108,25 +111,14 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
                 self.report(finding)
         return state
 
-    def _read(self, file: Any) -> PageRecipe:
+    def _read(self, file: Any) -> PageState:
         path = self._display_path(file)
         try:
             source = file.content_string
         except (OSError, ValueError):
             # MkDocs reports unreadable files itself.
-            return PageRecipe(path=path, source="")
-        front_matter, findings = read_front_matter(source, path)
-        state = PageRecipe(path=path, source=source, findings=findings)
-        if findings:
-            state.declared = any(key + ":" in source for key in RECIPE_KEYS)
-            return state
-        state.declared = any(key in front_matter.data for key in RECIPE_KEYS)
-        state.recipe, state.findings = recipe_from_front_matter(front_matter, path)
-        if state.recipe is not None and self._resolver is not None:
-            resolution = self._resolver.resolve(chart_key(state.recipe))
-            state.chart = resolution.chart
-            state.findings += resolution_findings(state.recipe, resolution)
-        return state
+            return PageState(path=path, source="", settings=self._flux)
+        return analyse_page(source, path, self._flux, self._resolver)
 
     def _display_path(self, file: Any) -> str:
         if file.abs_src_path and self._root:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from mkdocs_recipes import FluxSettings, manifests, read_recipe
-from mkdocs_recipes.flux import helm_repository
+from mkdocs_recipes.flux import chart_source
 from support.crds import validate
 
 BASE = {
@@ -62,7 +62,7 @@ def test_oci_repository_url_loses_a_trailing_chart_name() -> None:
     }
     recipe, findings = recipe_from(meta)
     assert findings == []
-    repo = helm_repository(recipe, FluxSettings()).body
+    repo = chart_source(recipe, FluxSettings(oci_source="HelmRepository")).body
     assert repo["spec"] == {
         "interval": "15m",
         "type": "oci",

@@ -1,0 +1,1 @@
+"""Checks on a page's code blocks: one module per kind of check, each returns findings."""

@@ -1,0 +1,129 @@
+"""Which Flux API versions each Flux release serves, and which one to emit.
+
+From the Flux controllers' changelogs and CRDs (see docs/guide/flux-versions.md):
+
+* HelmRepository/HelmChart `source.toolkit.fluxcd.io/v1` and HelmRelease
+  `helm.toolkit.fluxcd.io/v2` since Flux 2.3; OCIRepository `v1` since 2.6;
+  GitRepository and Kustomization `v1` since 2.0;
+* `helm.toolkit.fluxcd.io/v2beta2` since 2.2;
+* removed in 2.7: `source/v1beta1`, `helm/v2beta1`, `kustomize/v1beta1`;
+* removed in 2.8: `source/v1beta2`, `helm/v2beta2`, `kustomize/v1beta2`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RELEASES = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9")
+CURRENT = RELEASES[-1]
+
+SOURCE = "source.toolkit.fluxcd.io"
+HELM = "helm.toolkit.fluxcd.io"
+KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
+
+# (group/version, kind) -> (first release serving it, last release serving it or None).
+_SERVED: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+
+def _serve(api: str, kinds: tuple[str, ...], first: str, last: str | None) -> None:
+    for kind in kinds:
+        _SERVED[(api, kind)] = (first, last)
+
+
+_serve(
+    f"{SOURCE}/v1beta1", ("GitRepository", "HelmRepository", "HelmChart", "Bucket"), "2.0", "2.6"
+)
+_serve(
+    f"{SOURCE}/v1beta2",
+    ("GitRepository", "HelmRepository", "HelmChart", "Bucket", "OCIRepository"),
+    "2.0",
+    "2.7",
+)
+_serve(f"{SOURCE}/v1", ("GitRepository",), "2.0", None)
+_serve(f"{SOURCE}/v1", ("HelmRepository", "HelmChart"), "2.3", None)
+_serve(f"{SOURCE}/v1", ("OCIRepository",), "2.6", None)
+_serve(f"{HELM}/v2beta1", ("HelmRelease",), "2.0", "2.6")
+_serve(f"{HELM}/v2beta2", ("HelmRelease",), "2.2", "2.7")
+_serve(f"{HELM}/v2", ("HelmRelease",), "2.3", None)
+_serve(f"{KUSTOMIZE}/v1beta1", ("Kustomization",), "2.0", "2.6")
+_serve(f"{KUSTOMIZE}/v1beta2", ("Kustomization",), "2.0", "2.7")
+_serve(f"{KUSTOMIZE}/v1", ("Kustomization",), "2.0", None)
+
+#: Kinds whose API versions this table knows; others are not judged.
+KNOWN_KINDS = frozenset(kind for _, kind in _SERVED) - {"Bucket"}
+
+
+def _rank(release: str) -> int:
+    return RELEASES.index(release)
+
+
+def normalise_release(text: object) -> str | None:
+    """`2.6`, `"2.6.1"`, `"v2.6"` -> `"2.6"`; None when it is not a known release."""
+    value = str(text).strip().lstrip("v")
+    parts = value.split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
+        return None
+    release = f"{int(parts[0])}.{int(parts[1])}"
+    return release if release in RELEASES else None
+
+
+def serves(api_version: str, kind: str, release: str) -> bool | None:
+    """Whether `release` serves `api_version` for `kind` (None: not a kind we track)."""
+    if kind not in KNOWN_KINDS:
+        return None
+    window = _SERVED.get((api_version, kind))
+    if window is None:
+        return False
+    first, last = window
+    return _rank(first) <= _rank(release) and (last is None or _rank(release) <= _rank(last))
+
+
+def preferred(kind: str, release: str) -> str:
+    """The newest API version of `kind` that `release` serves: the one to emit."""
+    candidates = [
+        (api, window)
+        for (api, k), window in _SERVED.items()
+        if k == kind and serves(api, kind, release)
+    ]
+    if not candidates:
+        raise KeyError(f"Flux {release} serves no {kind}")
+    # Later entries in the table are newer versions.
+    return candidates[-1][0]
+
+
+def first_release(api_version: str, kind: str) -> str | None:
+    window = _SERVED.get((api_version, kind))
+    return window[0] if window else None
+
+
+def last_release(api_version: str, kind: str) -> str | None:
+    window = _SERVED.get((api_version, kind))
+    return window[1] if window else None
+
+
+@dataclass(frozen=True)
+class ApiVerdict:
+    """Why a hand-written apiVersion does not work on a release, and what to write."""
+
+    message: str
+    hint: str
+
+
+def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
+    """None when `release` serves it (or the kind is not tracked); else what is wrong."""
+    verdict = serves(api_version, kind, release)
+    if verdict is None or verdict:
+        return None
+    replacement = preferred(kind, release)
+    last = last_release(api_version, kind)
+    first = first_release(api_version, kind)
+    if last is not None and _rank(release) > _rank(last):
+        why = f"was removed in Flux {RELEASES[_rank(last) + 1]}"
+    elif first is not None:
+        why = f"is only served from Flux {first} on"
+    else:
+        why = "is not an API version Flux has ever served"
+    return ApiVerdict(
+        f"`{api_version}` {kind} {why}; this site targets Flux {release}",
+        f"write `apiVersion: {replacement}`",
+    )

@@ -1,0 +1,88 @@
+"""YAML code blocks of a page, read as documents with the file line of every key.
+
+A block is a *manifest* when a document has `apiVersion` and `kind`, otherwise a *values*
+fragment when it is a mapping (indented or not, wrapped in `values:` or not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .pages import CodeBlock
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    node: yaml.Node
+
+
+@dataclass(frozen=True)
+class YamlBlock:
+    """A YAML code block and its parsed documents (empty when it does not parse)."""
+
+    block: CodeBlock
+    documents: tuple[YamlDocument, ...]
+    error: yaml.YAMLError | None = None
+
+    def line_of(self, node: yaml.Node) -> int:
+        """The file line of a node of this block."""
+        return self.block.file_line(node.start_mark.line)
+
+    @property
+    def manifests(self) -> list[YamlDocument]:
+        return [
+            d
+            for d in self.documents
+            if isinstance(d.data, dict) and "apiVersion" in d.data and "kind" in d.data
+        ]
+
+    @property
+    def is_values(self) -> bool:
+        return (
+            len(self.documents) == 1
+            and isinstance(self.documents[0].data, dict)
+            and not self.manifests
+        )
+
+    def values(self) -> dict[str, Any]:
+        """The fragment as chart values, without a `values:` wrapper."""
+        data = self.documents[0].data
+        if set(data) == {"values"} and isinstance(data["values"], dict):
+            return data["values"]
+        return data
+
+
+def read_yaml_block(block: CodeBlock) -> YamlBlock:
+    try:
+        nodes = list(yaml.compose_all(block.text, Loader=yaml.SafeLoader))
+        datas = list(yaml.safe_load_all(block.text))
+    except yaml.YAMLError as error:
+        return YamlBlock(block, (), error)
+    documents = tuple(
+        YamlDocument(data, node) for data, node in zip(datas, nodes, strict=False) if node
+    )
+    return YamlBlock(block, documents)
+
+
+def mapping_value_node(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key node, value node) of `key` in a mapping node."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node, value_node
+    return None
+
+
+def merge_values(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge as Helm merges values files: mappings merge, anything else replaces."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_values(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

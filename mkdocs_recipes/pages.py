@@ -1,0 +1,129 @@
+"""Markdown source -> its fenced code blocks, with their lines in the file and attributes.
+
+Blocks are read from the page *source*, so every line number is a line of the file the
+author edits (front-matter included), and blocks that includes or macros produce at
+render time are not among them. Fences may be indented (inside admonitions, content tabs
+or lists); their content is given dedented.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+_DIRECTIVE = re.compile(r"^\s*<!--\s*recipes:\s*(?P<body>.*?)\s*-->\s*$")
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
+_ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)=(?P<value>"[^"]*"|\'[^\']*\'|\S+)')
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced block. `first_line` is the file line of the first content line."""
+
+    language: str | None
+    info: str
+    fence_line: int
+    first_line: int
+    indent: int
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    classes: tuple[str, ...] = ()
+    #: Words of a `<!-- recipes: ... -->` comment on the line before the fence.
+    directives: tuple[str, ...] = ()
+
+    @property
+    def skipped(self) -> bool:
+        """The author opted this block out of every check (`<!-- recipes: skip -->`)."""
+        return "skip" in self.directives
+
+    @property
+    def has_template(self) -> bool:
+        """Whether the block holds Jinja that is only filled in when the page renders."""
+        return "{{" in self.text or "{%" in self.text
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+    def file_line(self, index: int) -> int:
+        """The file line of content line `index` (0-based)."""
+        return self.first_line + index
+
+    @property
+    def is_yaml(self) -> bool:
+        return (self.language or "").lower() in ("yaml", "yml")
+
+
+def parse_info(info: str) -> tuple[str | None, dict[str, str], tuple[str, ...]]:
+    """`yaml title="a" hl_lines="2 3"` or `{ .yaml .annotate title="a" }` -> parts."""
+    info = info.strip()
+    language = None
+    classes: list[str] = []
+    if info.startswith("{") and info.endswith("}"):
+        inner = info[1:-1]
+        for token in _tokens(inner):
+            if token.startswith("."):
+                classes.append(token[1:])
+        language = classes[0] if classes else None
+        attributes = _attributes(inner)
+        return language, attributes, tuple(classes)
+    head, _, rest = info.partition(" ")
+    if head and "=" not in head:
+        language = head.lstrip(".")
+    else:
+        rest = info
+    return language, _attributes(rest), tuple(classes)
+
+
+def _tokens(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {m["key"]: m["value"].strip("\"'") for m in _ATTRIBUTE.finditer(text)}
+
+
+def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
+    """Every fenced block in `source`, whose first line is file line `first_line`."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[CodeBlock] = []
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        indent = len(match["indent"].expandtabs(4))
+        fence = match["fence"]
+        language, attributes, classes = parse_info(match["info"])
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        content = [_dedent(line, indent) for line in lines[index + 1 : end]]
+        directive = _DIRECTIVE.match(lines[index - 1]) if index > 0 else None
+        blocks.append(
+            CodeBlock(
+                language=language,
+                info=match["info"],
+                fence_line=first_line + index,
+                first_line=first_line + index + 1,
+                indent=indent,
+                text="\n".join(content),
+                attributes=attributes,
+                classes=classes,
+                directives=tuple(directive["body"].replace(",", " ").split()) if directive else (),
+            )
+        )
+        index = end + 1
+    return blocks
+
+
+def _dedent(line: str, indent: int) -> str:
+    expanded = line.expandtabs(4) if line.startswith("\t") else line
+    removable = len(expanded) - len(expanded.lstrip(" "))
+    return expanded[min(indent, removable) :]

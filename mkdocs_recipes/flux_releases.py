@@ -1,6 +1,6 @@
 """Which Flux API versions each Flux release serves, and which one to emit.
 
-From the Flux controllers' changelogs and CRDs (see docs/guide/flux-versions.md):
+From the Flux controllers' changelogs and CRDs (table in docs/guide/flux-output.md):
 
 * HelmRepository/HelmChart `source.toolkit.fluxcd.io/v1` and HelmRelease
   `helm.toolkit.fluxcd.io/v2` since Flux 2.3; OCIRepository `v1` since 2.6;

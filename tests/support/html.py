@@ -29,3 +29,19 @@ def code_blocks(page_html: str) -> list[CodeBlock]:
         )
         for m in _BLOCK.finditer(page_html)
     ]
+
+
+def div_with_class(page_html: str, class_name: str) -> str:
+    """The inner HTML of the first <div> whose class list has `class_name` (nesting-aware)."""
+    opening = re.compile(r'<div\b[^>]*class="([^"]*)"[^>]*>')
+    for match in opening.finditer(page_html):
+        if class_name not in match.group(1).split():
+            continue
+        depth, position = 1, match.end()
+        tags = re.compile(r"<div\b[^>]*>|</div>")
+        for tag in tags.finditer(page_html, position):
+            depth += 1 if tag.group(0).startswith("<div") else -1
+            if depth == 0:
+                return page_html[match.end() : tag.start()]
+        break
+    raise AssertionError(f"no <div class={class_name!r}>")

@@ -96,12 +96,22 @@ class RecipeMacros:
         )
 
     def _settings(
-        self, state: PageState, macro: str, overrides: dict[str, Any]
+        self, state: PageState, macro: str, overrides: dict[str, Any], indent: Any
     ) -> flux.FluxSettings:
+        line = call_line(state.source, (macro + "(",))
+        if _int(indent) != indent:
+            self._report(
+                Finding.of(
+                    "flux-invalid-option",
+                    state.path,
+                    line,
+                    f"{macro}(): indent must be a whole number of spaces, not {indent!r}",
+                    f"write e.g. `{macro}(indent=4)`",
+                )
+            )
         if not overrides:
             return state.settings
         settings, problems = state.settings.with_overrides(overrides)
-        line = call_line(state.source, (macro + "(",))
         for problem in problems:
             self._report(
                 Finding.of(
@@ -122,7 +132,7 @@ class RecipeMacros:
             state, problem = self._state(context, name, _int(indent))
             if state is None:
                 return problem
-            manifest = build(state, self._settings(state, name, overrides))
+            manifest = build(state, self._settings(state, name, overrides, indent))
             return fenced_block(manifest.to_yaml(), "yaml", manifest.path, _int(indent))
 
         macro.__name__ = name
@@ -136,14 +146,14 @@ class RecipeMacros:
             state, problem = self._state(context, name, _int(indent))
             if state is None:
                 return problem
-            return render(state, self._settings(state, name, overrides), _int(indent))
+            return render(state, self._settings(state, name, overrides, indent), _int(indent))
 
         macro.__name__ = name
         return macro
 
 
 def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _helm_release(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:

@@ -112,6 +112,8 @@ Intro.
 {{ flux_helmrelease(release_interval="5m", create_namespace=True) }}
 
 {{ flux_kustomization(kustomization_timeout="soon") }}
+
+{{ flux_namespace(indent="four") }}
 """
     )
     offline_site.page("p.md", text)

@@ -12,7 +12,10 @@ from typing import Any
 import yaml
 
 from .charts.resolver import ChartResolver, ResolvedChart
+from .charts.values_model import values_model
 from .checks.api_versions import check_api_versions
+from .checks.values import check_values_blocks
+from .checks.yaml_syntax import check_yaml_syntax
 from .findings import Finding
 from .flux import FluxSettings, url_adjustment
 from .fragments import YamlBlock, merge_values, read_yaml_block
@@ -20,6 +23,7 @@ from .frontmatter import FrontMatter, read_front_matter
 from .pages import code_blocks
 from .project import chart_key, resolution_findings
 from .recipe import RECIPE_KEYS, Recipe, recipe_from_front_matter
+from .severities import LevelProblem, apply_levels, read_levels
 
 
 @dataclass
@@ -49,10 +53,16 @@ class PageState:
 
 
 def analyse_page(
-    source: str, path: str, site: FluxSettings, resolver: ChartResolver | None = None
+    source: str,
+    path: str,
+    site: FluxSettings,
+    resolver: ChartResolver | None = None,
+    levels: dict[str, str] | None = None,
 ) -> PageState:
+    """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide)."""
     front_matter, findings = read_front_matter(source, path)
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
+    page_levels = dict(levels or {})
     if findings:
         state.declared = any(f"{key}:" in source for key in RECIPE_KEYS)
     else:
@@ -61,6 +71,7 @@ def analyse_page(
         state.findings += problems
         state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
         state.findings += recipe_findings
+        page_levels.update(_page_levels(front_matter, path, state.findings))
     recipe = state.recipe
     if recipe is not None:
         if resolver is not None:
@@ -74,13 +85,38 @@ def analyse_page(
                     "flux-url-adjusted", path, recipe.line_of("helm_chart_repo_url"), adjusted
                 )
             )
-    state.yaml_blocks = [
-        read_yaml_block(block)
-        for block in code_blocks(source)
-        if block.is_yaml and not block.skipped and not block.has_template
-    ]
-    state.findings += check_api_versions(state.yaml_blocks, state.settings.flux_version, path)
+    blocks = [b for b in code_blocks(source) if b.is_yaml and not b.skipped]
+    state.yaml_blocks = [read_yaml_block(b) for b in blocks if not b.has_template]
+    state.findings += check_yaml_syntax(state.yaml_blocks, path)
+    parsed = [b for b in state.yaml_blocks if b.error is None]
+    state.findings += check_api_versions(parsed, state.settings.flux_version, path)
+    if state.chart is not None:
+        model = values_model(state.chart.chart)
+        state.findings += check_values_blocks(parsed, model, path)
+    state.findings = apply_levels(state.findings, page_levels, blocks)
     return state
+
+
+def _page_levels(front_matter: FrontMatter, path: str, findings: list[Finding]) -> dict:
+    """`recipe_checks:` in the front-matter: code -> level for this page."""
+    if "recipe_checks" not in front_matter.data:
+        return {}
+    levels, problems = read_levels(front_matter.data["recipe_checks"])
+    node = front_matter.nodes.get("recipe_checks")
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        lines = {str(k.value): front_matter.node_line(k) for k, _ in node.value}
+    for problem in problems:
+        findings.append(
+            _level_finding(
+                problem, path, lines.get(problem.code, front_matter.line_of("recipe_checks"))
+            )
+        )
+    return levels
+
+
+def _level_finding(problem: LevelProblem, path: str, line: int) -> Finding:
+    return Finding.of("recipe-checks-invalid", path, line, problem.message, problem.hint)
 
 
 def _page_settings(

@@ -41,3 +41,7 @@ class RecipesConfig(base.Config):
     """Flux output options for the whole site (`flux_version`, `flux_namespace`, intervals,
     file layout, ...); a page overrides them with a `flux:` mapping in its front-matter.
     See the user guide for every option."""
+
+    severities = opt.Type(dict, default={})
+    """Finding code -> `error`, `warning`, `info` or `off`, for the whole site (a page
+    overrides with `recipe_checks:` in its front-matter)."""

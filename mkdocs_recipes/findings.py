@@ -131,6 +131,51 @@ CODES: dict[str, Code] = {
             "helm_chart_repo_url was changed for the emitted source (chart name removed).",
         ),
         Code(
+            "yaml-syntax",
+            Severity.ERROR,
+            "A YAML code block on the page does not parse.",
+        ),
+        Code(
+            "yaml-duplicate-key",
+            Severity.ERROR,
+            "A key is given twice in one mapping of a YAML block (YAML keeps the last).",
+        ),
+        Code(
+            "values-unknown-key",
+            Severity.ERROR,
+            "A values snippet sets a key the pinned chart version does not have.",
+        ),
+        Code(
+            "values-type-mismatch",
+            Severity.ERROR,
+            "A values snippet gives a map, list or single value where the chart has another.",
+        ),
+        Code(
+            "values-schema",
+            Severity.ERROR,
+            "A values snippet is rejected by the chart's (or a subchart's) values.schema.json.",
+        ),
+        Code(
+            "values-foreign-block",
+            Severity.ERROR,
+            "None of a values block's keys exist in the chart: values of another chart?",
+        ),
+        Code(
+            "values-anchored",
+            Severity.INFO,
+            "A values block was read under the one parent path where its keys exist.",
+        ),
+        Code(
+            "values-subchart-disabled",
+            Severity.INFO,
+            "Subchart settings that take effect only once the page enables the subchart.",
+        ),
+        Code(
+            "recipe-checks-invalid",
+            Severity.ERROR,
+            "`recipe_checks` in the front-matter names an unknown code or level.",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

@@ -14,6 +14,23 @@ import yaml
 from .pages import CodeBlock
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe loading that reads application tags (`!ENV`, `!!python/name:`) as plain data:
+    they are valid YAML, whatever the program that reads them makes of them."""
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_Loader.add_multi_constructor("!", _untagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
+
+
 @dataclass(frozen=True)
 class YamlDocument:
     data: Any
@@ -58,8 +75,8 @@ class YamlBlock:
 
 def read_yaml_block(block: CodeBlock) -> YamlBlock:
     try:
-        nodes = list(yaml.compose_all(block.text, Loader=yaml.SafeLoader))
-        datas = list(yaml.safe_load_all(block.text))
+        nodes = list(yaml.compose_all(block.text, Loader=_Loader))
+        datas = list(yaml.load_all(block.text, Loader=_Loader))
     except yaml.YAMLError as error:
         return YamlBlock(block, (), error)
     documents = tuple(

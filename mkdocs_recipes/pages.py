@@ -116,7 +116,7 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
                 text="\n".join(content),
                 attributes=attributes,
                 classes=classes,
-                directives=tuple(directive["body"].replace(",", " ").split()) if directive else (),
+                directives=_directive_words(directive["body"]) if directive else (),
             )
         )
         index = end + 1
@@ -127,3 +127,9 @@ def _dedent(line: str, indent: int) -> str:
     expanded = line.expandtabs(4) if line.startswith("\t") else line
     removable = len(expanded) - len(expanded.lstrip(" "))
     return expanded[min(indent, removable) :]
+
+
+def _directive_words(body: str) -> tuple[str, ...]:
+    """`skip` / `disable=a,b` / `disable=a, b` -> words, `disable=` lists kept together."""
+    body = re.sub(r"\s*,\s*", ",", body.strip())
+    return tuple(body.split())

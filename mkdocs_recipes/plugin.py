@@ -22,6 +22,7 @@ from .config import RecipesConfig
 from .findings import Finding, Severity
 from .macros import RecipeMacros
 from .project import resolver_settings
+from .severities import read_levels
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
@@ -44,6 +45,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._root: Path | None = None
         self._resolver: ChartResolver | None = None
         self._flux = flux.FluxSettings()
+        self._levels: dict[str, str] = {}
 
     # Runs after every default-priority on_config, so mkdocs-macros has already built
     # its Jinja environment, whichever order the two plugins have in `plugins:`.
@@ -58,6 +60,10 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._flux, problems = flux.FluxSettings().with_overrides(self.config.flux)
         if problems:
             details = "; ".join(f"flux.{p.key}: {p.message}" for p in problems)
+            raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
+        self._levels, level_problems = read_levels(self.config.severities)
+        if level_problems:
+            details = "; ".join(f"severities.{p.code}: {p.message}" for p in level_problems)
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
         macros = _macros_plugin(config)
         functions = RecipeMacros(self._page_recipe, self.report).functions()
@@ -118,7 +124,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         except (OSError, ValueError):
             # MkDocs reports unreadable files itself.
             return PageState(path=path, source="", settings=self._flux)
-        return analyse_page(source, path, self._flux, self._resolver)
+        return analyse_page(source, path, self._flux, self._resolver, self._levels)
 
     def _display_path(self, file: Any) -> str:
         if file.abs_src_path and self._root:

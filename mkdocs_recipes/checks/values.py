@@ -1,0 +1,448 @@
+"""Values snippets on a recipe page, checked against the chart version the page pins.
+
+For each values block: unknown keys (with the key the author most likely meant), shapes
+that contradict the chart's defaults (a map where the chart has a list), JSON Schema
+errors when the chart or a subchart ships values.schema.json, subchart settings that have
+no effect unless the page enables the subchart, and blocks that belong to another chart.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
+from ..findings import Finding
+from ..fragments import YamlBlock, merge_values
+
+
+@dataclass
+class _Context:
+    model: ValuesModel
+    block: YamlBlock
+    page_path: str
+    #: Added to messages when the block was read under a parent path it does not show.
+    where: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    reported_lines: set[int] = field(default_factory=set)
+
+    def report(self, code: str, node: yaml.Node, message: str, hint: str | None) -> None:
+        line = self.block.line_of(node)
+        self.reported_lines.add(line)
+        column = node.start_mark.column + 1 + self.block.block.indent
+        self.findings.append(
+            Finding.of(code, self.page_path, line, message + self.where, hint, column=column)
+        )
+
+
+def check_values_blocks(
+    blocks: list[YamlBlock], model: ValuesModel, page_path: str
+) -> list[Finding]:
+    """Findings for every values fragment among `blocks`, against `model`."""
+    findings: list[Finding] = []
+    page_values: dict[str, Any] = {}
+    for block in blocks:
+        if block.is_values:
+            page_values = merge_values(page_values, block.values())
+    for block in blocks:
+        if block.is_values:
+            findings += _check_block(block, model, page_path, page_values)
+    return findings
+
+
+def _fragment_node(block: YamlBlock) -> yaml.MappingNode:
+    node = block.documents[0].node
+    assert isinstance(node, yaml.MappingNode)
+    if (
+        len(node.value) == 1
+        and node.value[0][0].value == "values"
+        and isinstance(node.value[0][1], yaml.MappingNode)
+    ):
+        return node.value[0][1]
+    return node
+
+
+def _check_block(
+    block: YamlBlock, model: ValuesModel, page_path: str, page_values: dict[str, Any]
+) -> list[Finding]:
+    root_node = _fragment_node(block)
+    context = _Context(model, block, page_path)
+    anchor = _anchor(root_node, model, context)
+    if anchor is None:
+        return context.findings
+    node = model.node_at(anchor)
+    assert node is not None
+    _walk(root_node, node, anchor, model, context)
+    _check_subcharts_enabled(root_node, anchor, model, context, page_values)
+    fragment = yaml.safe_load(yaml.serialize(root_node)) if root_node.value else {}
+    for key in reversed(anchor):
+        fragment = {key: fragment}
+    _check_schema(fragment, root_node, anchor, model, context, ())
+    return context.findings
+
+
+def _keys(node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    return [(str(k.value), k, v) for k, v in node.value]
+
+
+def _anchor(
+    root_node: yaml.MappingNode, model: ValuesModel, context: _Context
+) -> tuple[str, ...] | None:
+    """Where in the values tree the block's top keys sit: usually the root."""
+    keys = [key for key, _, _ in _keys(root_node)]
+    if not keys or any(key in model.root.children for key in keys):
+        return ()
+    parents: list[set[tuple[str, ...]]] = []
+    for key in keys:
+        places = {path[:-1] for path in model.index.get(key, []) if len(path) > 1}
+        if places:
+            parents.append(places)
+    if not parents and len(keys) > 1:
+        first = root_node.value[0][0]
+        shown = ", ".join(f"`{k}`" for k in keys[:4]) + (" ..." if len(keys) > 4 else "")
+        context.report(
+            "values-foreign-block",
+            first,
+            f"none of this block's keys ({shown}) exist in {model.label}; "
+            "it looks like values of another chart",
+            "check the chart this page pins, or mark the block `<!-- recipes: skip -->` "
+            "if it is not chart values",
+        )
+        return None
+    if not parents:
+        return ()  # one unknown key: reported as such
+    common = set.intersection(*parents) if len(parents) == len(keys) else set()
+    if len(common) == 1:
+        (anchor,) = common
+        dotted = ".".join(anchor)
+        context.where = f" (this block is read under `{dotted}`)"
+        context.report(
+            "values-anchored",
+            root_node.value[0][0],
+            f"the keys of this block exist only under `{dotted}` in {model.label}, so the "
+            f"block is read as the contents of `{dotted}`",
+            f"show the parent key (`{anchor[-1]}:`) so readers know where to paste it",
+        )
+        return anchor
+    return ()
+
+
+def _shape_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return MAP
+    if isinstance(node, yaml.SequenceNode):
+        return LIST
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        return ANY
+    return SCALAR
+
+
+_SHAPE_WORDS = {MAP: "a mapping", LIST: "a list", SCALAR: "a single value"}
+
+
+def _walk(
+    fragment: yaml.MappingNode,
+    node: ValuesNode,
+    path: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+    parent_only: frozenset[str] = frozenset(),
+) -> None:
+    for key, key_node, value_node in _keys(fragment):
+        if key in parent_only:
+            continue  # a subchart's condition (`redis.enabled`) is read by the parent
+        child = node.children.get(key)
+        if child is None:
+            if node.free or not node.children:
+                continue
+            _unknown(key, key_node, node, path, model, context)
+            continue
+        if child.subchart is not None:
+            if isinstance(value_node, yaml.MappingNode):
+                sub = child.subchart
+                dependency = model.dependencies.get(key)
+                conditions = frozenset(
+                    c.strip().split(".", 1)[1]
+                    for c in (dependency.condition or "").split(",")
+                    if dependency and c.strip().startswith(f"{key}.")
+                )
+                _walk(value_node, sub.root, (), sub, _sub_context(context, sub, (*path, key)),
+                      conditions | {"enabled"})
+            continue
+        shape = _shape_of(value_node)
+        if _contradicts(child, shape):
+            dotted = ".".join((*path, key))
+            context.report(
+                "values-type-mismatch",
+                key_node,
+                f"`{dotted}` is {_SHAPE_WORDS[child.shape]} in {model.label}, "
+                f"but this block gives {_SHAPE_WORDS.get(shape, 'nothing')}",
+                _shape_hint(child),
+            )
+            continue
+        if isinstance(value_node, yaml.MappingNode) and child.shape in (MAP, ANY):
+            _walk(value_node, child, (*path, key), model, context)
+
+
+def _sub_context(context: _Context, sub: ValuesModel, at: tuple[str, ...]) -> _Context:
+    # Findings inside a subchart name it, and land in the same list.
+    inner = _Context(
+        sub,
+        context.block,
+        context.page_path,
+        context.where,
+        context.findings,
+        context.reported_lines,
+    )
+    return inner
+
+
+def _contradicts(child: ValuesNode, shape: str) -> bool:
+    if child.shape == ANY or shape == ANY:
+        return False
+    if child.shape == shape:
+        return False
+    if child.documented:
+        return False  # known only from a comment: its shape is a guess
+    default = child.default
+    if child.shape == MAP:
+        # An empty map default often also takes a list (extraArgs): only a filled-in map
+        # is a firm shape.
+        return bool(default)
+    if child.shape == LIST:
+        return shape == MAP or bool(default)
+    return shape in (MAP, LIST)
+
+
+def _shape_hint(child: ValuesNode) -> str:
+    if child.shape == LIST:
+        example = child.default[0] if isinstance(child.default, list) and child.default else None
+        return "write a list (lines starting with `- `)" + (
+            f", like the chart's default `{example!r}`" if example is not None else ""
+        )
+    if child.shape == MAP:
+        keys = ", ".join(f"`{k}`" for k in list(child.children)[:4])
+        return f"write a mapping of keys ({keys}, ...)" if keys else "write a mapping"
+    return f"write a single value, like the chart's default `{child.default!r}`"
+
+
+def _unknown(
+    key: str,
+    key_node: yaml.Node,
+    node: ValuesNode,
+    path: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+) -> None:
+    where = f"`{'.'.join(path)}`" if path else "the top level"
+    siblings = list(node.children)
+    close = difflib.get_close_matches(key, siblings, n=1, cutoff=0.75)
+    if not close:
+        lowered = {s.lower(): s for s in siblings}
+        if key.lower() in lowered:
+            close = [lowered[key.lower()]]
+    if close:
+        hint = f"did you mean `{close[0]}`?"
+    else:
+        elsewhere = [".".join(p) for p in model.index.get(key, [])][:3]
+        hint = (
+            f"`{key}` exists at {', '.join(f'`{p}`' for p in elsewhere)}"
+            if elsewhere
+            else f"keys at {where}: "
+            + ", ".join(f"`{s}`" for s in siblings[:8])
+            + (" ..." if len(siblings) > 8 else "")
+        )
+    context.report(
+        "values-unknown-key",
+        key_node,
+        f"`{key}` is not a key at {where} in {model.label}",
+        hint,
+    )
+
+
+def _check_subcharts_enabled(
+    fragment: yaml.MappingNode,
+    anchor: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+    page_values: dict[str, Any],
+) -> None:
+    if anchor:
+        return
+    for key, key_node, value_node in _keys(fragment):
+        dependency = model.dependencies.get(key)
+        if dependency is None or not dependency.condition:
+            continue
+        if not isinstance(value_node, yaml.MappingNode):
+            continue
+        condition = dependency.condition.split(",")[0].strip().split(".")
+        if set(_keys_of(value_node)) <= {condition[-1]}:
+            continue
+        if _lookup(page_values, condition) is True:
+            continue
+        if _lookup(model.chart.values, condition) is not False:
+            continue
+        dotted = ".".join(condition)
+        context.report(
+            "values-subchart-disabled",
+            key_node,
+            f"the `{key}` settings only take effect when `{dotted}: true`, which is off by "
+            f"default in {model.label} and not set on this page",
+            f"add `{dotted}: true` to the values",
+        )
+
+
+def _keys_of(node: yaml.MappingNode) -> list[str]:
+    return [str(k.value) for k, _ in node.value]
+
+
+def _lookup(values: Any, path: list[str]) -> Any:
+    for key in path:
+        if not isinstance(values, dict):
+            return None
+        values = values.get(key)
+    return values
+
+
+def _check_schema(
+    fragment: dict[str, Any],
+    root_node: yaml.MappingNode,
+    anchor: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+    prefix: tuple[str, ...],
+) -> None:
+    if model.schema:
+        merged = merge_values(
+            model.chart.values if isinstance(model.chart.values, dict) else {}, fragment
+        )
+        validator_class = jsonschema.validators.validator_for(
+            model.schema, default=jsonschema.Draft7Validator
+        )
+        try:
+            validator = validator_class(model.schema)
+            errors = list(validator.iter_errors(merged))
+        except (jsonschema.SchemaError, jsonschema.exceptions.RefResolutionError, ValueError):
+            errors = []
+        for error in errors:
+            _schema_finding(error, root_node, anchor, prefix, model, context)
+    # Subcharts with a schema validate their own part, with the globals.
+    for key, sub_fragment in fragment.items():
+        node = model.root.children.get(key)
+        if node is None or node.subchart is None or not isinstance(sub_fragment, dict):
+            continue
+        sub = node.subchart
+        condition = model.dependencies.get(key)
+        values = {
+            k: v
+            for k, v in sub_fragment.items()
+            if not (condition and condition.condition == f"{key}.{k}")
+        }
+        if "global" in fragment:
+            values["global"] = fragment["global"]
+        _check_schema(values, root_node, anchor, sub, context, (*prefix, key))
+
+
+def _schema_finding(
+    error: jsonschema.ValidationError,
+    root_node: yaml.MappingNode,
+    anchor: tuple[str, ...],
+    prefix: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+) -> None:
+    full = (*prefix, *(str(p) for p in error.absolute_path))
+    if tuple(full[: len(anchor)]) != anchor:
+        return
+    relative = full[len(anchor) :]
+    target, complete = _locate(root_node, relative)
+    if target is None:
+        return  # the error is in the chart's own defaults, not in this block
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set((error.schema or {}).get("properties") or {})
+        extras = [k for k in error.instance if k not in allowed]
+        for extra in extras:
+            key_node = _key_node(target, extra)
+            if key_node is None:
+                continue
+            if context.block.line_of(key_node) in context.reported_lines:
+                continue
+            dotted = ".".join((*full, extra))
+            close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.75)
+            context.report(
+                "values-schema",
+                key_node,
+                f"`{dotted}` is not allowed by the values schema of {model.label}",
+                f"did you mean `{close[0]}`?"
+                if close
+                else "remove it: the chart's schema rejects unknown keys at `helm install`",
+            )
+        return
+    if not complete:
+        return
+    if context.block.line_of(target) in context.reported_lines:
+        return
+    dotted = ".".join(full) or "(values)"
+    context.report(
+        "values-schema",
+        target,
+        f"`{dotted}`: {message} (values schema of {model.label})",
+        _schema_hint(error),
+    )
+
+
+def _schema_hint(error: jsonschema.ValidationError) -> str | None:
+    expected = (error.schema or {}).get("type") if isinstance(error.schema, dict) else None
+    if error.validator == "type" and expected:
+        kinds = expected if isinstance(expected, list) else [expected]
+        return "write " + " or ".join(
+            {
+                "array": "a list",
+                "object": "a mapping",
+                "string": "a string",
+                "boolean": "true or false",
+                "integer": "a whole number",
+                "number": "a number",
+                "null": "null",
+            }.get(k, k)
+            for k in kinds
+        )
+    if error.validator == "enum":
+        return "one of: " + ", ".join(repr(v) for v in error.validator_value)
+    return None
+
+
+def _key_node(mapping: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(mapping, yaml.MappingNode):
+        for key_node, _ in mapping.value:
+            if str(key_node.value) == key:
+                return key_node
+    return None
+
+
+def _locate(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.Node | None, bool]:
+    """The node at `path` in the fragment (or the deepest one there), and whether whole."""
+    current: yaml.Node = node
+    for index, key in enumerate(path):
+        if isinstance(current, yaml.MappingNode):
+            found = None
+            for key_node, value_node in current.value:
+                if str(key_node.value) == key:
+                    found = value_node
+                    break
+            if found is None:
+                return (current if index else None), False
+            current = found
+        elif isinstance(current, yaml.SequenceNode) and key.isdigit():
+            items = current.value
+            if int(key) >= len(items):
+                return current, False
+            current = items[int(key)]
+        else:
+            return current, False
+    return current, True

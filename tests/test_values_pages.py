@@ -1,0 +1,54 @@
+"""Example recipe pages, one per real chart: every `# expect: <code>` marker gets exactly
+that finding at that line, and no other line of the page gets any (no false positives)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mkdocs_recipes.analysis import analyse_page
+from mkdocs_recipes.charts.mirrors import Mirror
+from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
+from mkdocs_recipes.flux import FluxSettings
+
+PAGES = Path(__file__).parent / "recipes"
+# Each page's real repository URL, served here from ../shared/charts.
+REPOSITORIES = {
+    "https://oauth2-proxy.github.io/manifests/": "oauth2-proxy",
+    "https://kubernetes.github.io/dashboard/": "kubernetes-dashboard",
+    "https://charts.jetstack.io/": "cert-manager",
+    "oci://registry-1.docker.io/bitnamicharts/": "wordpress",
+    "https://charts.goauthentik.io/": "authentik",
+}
+MARKER = re.compile(r"#\s*expect:\s*([a-z-]+)")
+
+
+def expectations(text: str) -> set[tuple[int, str]]:
+    return {
+        (number, match.group(1))
+        for number, line in enumerate(text.split("\n"), start=1)
+        for match in MARKER.finditer(line)
+    }
+
+
+@pytest.fixture
+def resolver(tmp_path, chart_server) -> ChartResolver:
+    mirrors = tuple(
+        Mirror.parse(prefix, f"{chart_server.url}/{folder}/", tmp_path)
+        for prefix, folder in REPOSITORIES.items()
+    )
+    return ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", mirrors=mirrors))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.md")))
+def test_example_page_findings_are_exactly_the_marked_ones(name: str, resolver) -> None:
+    text = (PAGES / name).read_text(encoding="utf-8")
+    state = analyse_page(text, f"tests/recipes/{name}", FluxSettings(), resolver)
+    assert state.chart is not None, [f.as_text() for f in state.findings]
+    found = {(f.line, f.code) for f in state.findings}
+    expected = expectations(text)
+    report = "\n".join(f.as_text() for f in state.findings)
+    assert found - expected == set(), "unexpected findings:\n" + report
+    assert expected - found == set(), "expected but missing:\n" + report

@@ -6,6 +6,8 @@ its own about what a page means.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +22,7 @@ from .findings import Finding
 from .flux import FluxSettings, url_adjustment
 from .fragments import YamlBlock, merge_values, read_yaml_block
 from .frontmatter import FrontMatter, read_front_matter
-from .pages import code_blocks
+from .pages import CodeBlock, code_blocks
 from .project import chart_key, resolution_findings
 from .recipe import RECIPE_KEYS, Recipe, recipe_from_front_matter
 from .severities import LevelProblem, apply_levels, read_levels
@@ -58,8 +60,10 @@ def analyse_page(
     site: FluxSettings,
     resolver: ChartResolver | None = None,
     levels: dict[str, str] | None = None,
+    render: Callable[[str], str] | None = None,
 ) -> PageState:
-    """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide)."""
+    """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide).
+    `render` fills in the Jinja of a block as the page will show it (the macros engine)."""
     front_matter, findings = read_front_matter(source, path)
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
     page_levels = dict(levels or {})
@@ -86,7 +90,8 @@ def analyse_page(
                 )
             )
     blocks = [b for b in code_blocks(source) if b.is_yaml and not b.skipped]
-    state.yaml_blocks = [read_yaml_block(b) for b in blocks if not b.has_template]
+    rendered = [_rendered(b, render) for b in blocks]
+    state.yaml_blocks = [read_yaml_block(b) for b in rendered if b is not None]
     state.findings += check_yaml_syntax(state.yaml_blocks, path)
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)
@@ -95,6 +100,21 @@ def analyse_page(
         state.findings += check_values_blocks(parsed, model, path)
     state.findings = apply_levels(state.findings, page_levels, blocks)
     return state
+
+
+def _rendered(block: CodeBlock, render: Callable[[str], str] | None) -> CodeBlock | None:
+    """The block as readers see it; None when its Jinja cannot be filled in line for line."""
+    if not block.has_template:
+        return block
+    if render is None:
+        return None
+    try:
+        text = render(block.text)
+    except Exception:  # the macros plugin reports template errors itself
+        return None
+    if text.count("\n") != block.text.count("\n"):
+        return None  # lines would no longer match the source
+    return dataclasses.replace(block, text=text)
 
 
 def _page_levels(front_matter: FrontMatter, path: str, findings: list[Finding]) -> dict:

@@ -46,6 +46,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._resolver: ChartResolver | None = None
         self._flux = flux.FluxSettings()
         self._levels: dict[str, str] = {}
+        self._macros: MacrosPlugin | None = None
 
     # Runs after every default-priority on_config, so mkdocs-macros has already built
     # its Jinja environment, whichever order the two plugins have in `plugins:`.
@@ -65,7 +66,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if level_problems:
             details = "; ".join(f"severities.{p.code}: {p.message}" for p in level_problems)
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
-        macros = _macros_plugin(config)
+        macros = self._macros = _macros_plugin(config)
         functions = RecipeMacros(self._page_recipe, self.report).functions()
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
@@ -111,20 +112,34 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             return None
         state = self._pages.get(file.src_path)
         if state is None:
-            state = self._read(file)
+            state = self._read(file, page)
             self._pages[file.src_path] = state
             for finding in state.findings:
                 self.report(finding)
         return state
 
-    def _read(self, file: Any) -> PageState:
+    def _read(self, file: Any, page: Any) -> PageState:
         path = self._display_path(file)
         try:
             source = file.content_string
         except (OSError, ValueError):
             # MkDocs reports unreadable files itself.
             return PageState(path=path, source="", settings=self._flux)
-        return analyse_page(source, path, self._flux, self._resolver, self._levels)
+        return analyse_page(
+            source, path, self._flux, self._resolver, self._levels, self._renderer(page)
+        )
+
+    def _renderer(self, page: Any):
+        """Fills in a block's Jinja with the page's variables, as mkdocs-macros will."""
+        macros = self._macros
+        if macros is None:
+            return None
+
+        def render(text: str) -> str:
+            variables = {**macros.variables, **(getattr(page, "meta", None) or {}), "page": page}
+            return macros.env.from_string(text).render(**variables)
+
+        return render
 
     def _display_path(self, file: Any) -> str:
         if file.abs_src_path and self._root:

@@ -52,3 +52,29 @@ def test_example_page_findings_are_exactly_the_marked_ones(name: str, resolver) 
     report = "\n".join(f.as_text() for f in state.findings)
     assert found - expected == set(), "unexpected findings:\n" + report
     assert expected - found == set(), "expected but missing:\n" + report
+
+
+@pytest.mark.slow
+def test_a_real_build_logs_the_same_findings_at_the_same_lines(site) -> None:
+    """Through MkDocs: long front-matter, includes, admonitions, tabs, and a block whose
+    Jinja is filled in before it is checked."""
+    text = (PAGES / "oauth2-proxy-6.md").read_text(encoding="utf-8")
+    padding = "".join(f"extra_{i}: value {i}\n" for i in range(40))
+    text = (
+        text.replace("---\n", "---\n" + padding, 1)
+        + """
+```yaml
+config:
+  cookieName: "{{ page.meta.helmrelease_namespace }}"
+  cookieDomian: example.com # expect: values-unknown-key
+```
+"""
+    )
+    site.page("recipes/r.md", text)
+    build = site.build(strict=False)
+    assert build.ok, build.output
+    logged = {
+        (int(line), code)
+        for line, code in re.findall(r"docs/recipes/r\.md:(\d+): \[([a-z-]+)\]", build.output)
+    }
+    assert logged == expectations(text), build.output

@@ -29,10 +29,23 @@ class _Context:
     where: str = ""
     findings: list[Finding] = field(default_factory=list)
     reported_lines: set[int] = field(default_factory=set)
+    #: Paths (from the chart's root) already reported, so the schema does not repeat them.
+    reported_paths: set[tuple[str, ...]] = field(default_factory=set)
+    #: Where this context's model sits in the top chart's values (a subchart's key).
+    prefix: tuple[str, ...] = ()
 
-    def report(self, code: str, node: yaml.Node, message: str, hint: str | None) -> None:
+    def report(
+        self,
+        code: str,
+        node: yaml.Node,
+        message: str,
+        hint: str | None,
+        path: tuple[str, ...] | None = None,
+    ) -> None:
         line = self.block.line_of(node)
         self.reported_lines.add(line)
+        if path is not None:
+            self.reported_paths.add((*self.prefix, *path))
         column = node.start_mark.column + 1 + self.block.block.indent
         self.findings.append(
             Finding.of(code, self.page_path, line, message + self.where, hint, column=column)
@@ -170,18 +183,25 @@ def _walk(
                     for c in (dependency.condition or "").split(",")
                     if dependency and c.strip().startswith(f"{key}.")
                 )
-                _walk(value_node, sub.root, (), sub, _sub_context(context, sub, (*path, key)),
-                      conditions | {"enabled"})
+                _walk(
+                    value_node,
+                    sub.root,
+                    (),
+                    sub,
+                    _sub_context(context, sub, (*path, key)),
+                    conditions | {"enabled"},
+                )
             continue
         shape = _shape_of(value_node)
         if _contradicts(child, shape):
-            dotted = ".".join((*path, key))
+            dotted = ".".join((*context.prefix, *path, key))
             context.report(
                 "values-type-mismatch",
                 key_node,
                 f"`{dotted}` is {_SHAPE_WORDS[child.shape]} in {model.label}, "
                 f"but this block gives {_SHAPE_WORDS.get(shape, 'nothing')}",
                 _shape_hint(child),
+                (*path, key),
             )
             continue
         if isinstance(value_node, yaml.MappingNode) and child.shape in (MAP, ANY):
@@ -227,7 +247,8 @@ def _shape_hint(child: ValuesNode) -> str:
     if child.shape == MAP:
         keys = ", ".join(f"`{k}`" for k in list(child.children)[:4])
         return f"write a mapping of keys ({keys}, ...)" if keys else "write a mapping"
-    return f"write a single value, like the chart's default `{child.default!r}`"
+    default = yaml.safe_dump(child.default, default_flow_style=True).strip().removesuffix("...")
+    return f"write a single value, like the chart's default `{default.strip()}`"
 
 
 def _unknown(
@@ -238,7 +259,8 @@ def _unknown(
     model: ValuesModel,
     context: _Context,
 ) -> None:
-    where = f"`{'.'.join(path)}`" if path else "the top level"
+    shown = (*context.prefix, *path)
+    where = f"`{'.'.join(shown)}`" if shown else "the top level"
     siblings = list(node.children)
     close = difflib.get_close_matches(key, siblings, n=1, cutoff=0.75)
     if not close:
@@ -261,6 +283,7 @@ def _unknown(
         key_node,
         f"`{key}` is not a key at {where} in {model.label}",
         hint,
+        (*path, key),
     )
 
 
@@ -358,8 +381,10 @@ def _schema_finding(
     full = (*prefix, *(str(p) for p in error.absolute_path))
     if tuple(full[: len(anchor)]) != anchor:
         return
+    if any(full[: len(done)] == done for done in context.reported_paths):
+        return  # already reported as an unknown key or a shape
     relative = full[len(anchor) :]
-    target, complete = _locate(root_node, relative)
+    target, key_node, complete = _locate(root_node, relative)
     if target is None:
         return  # the error is in the chart's own defaults, not in this block
     message = error.message
@@ -367,16 +392,14 @@ def _schema_finding(
         allowed = set((error.schema or {}).get("properties") or {})
         extras = [k for k in error.instance if k not in allowed]
         for extra in extras:
-            key_node = _key_node(target, extra)
-            if key_node is None:
-                continue
-            if context.block.line_of(key_node) in context.reported_lines:
+            extra_node = _key_node(target, extra)
+            if extra_node is None or (*full, extra) in context.reported_paths:
                 continue
             dotted = ".".join((*full, extra))
             close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.75)
             context.report(
                 "values-schema",
-                key_node,
+                extra_node,
                 f"`{dotted}` is not allowed by the values schema of {model.label}",
                 f"did you mean `{close[0]}`?"
                 if close
@@ -385,12 +408,10 @@ def _schema_finding(
         return
     if not complete:
         return
-    if context.block.line_of(target) in context.reported_lines:
-        return
     dotted = ".".join(full) or "(values)"
     context.report(
         "values-schema",
-        target,
+        key_node or target,
         f"`{dotted}`: {message} (values schema of {model.label})",
         _schema_hint(error),
     )
@@ -425,24 +446,28 @@ def _key_node(mapping: yaml.Node, key: str) -> yaml.Node | None:
     return None
 
 
-def _locate(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.Node | None, bool]:
-    """The node at `path` in the fragment (or the deepest one there), and whether whole."""
+def _locate(
+    node: yaml.Node, path: tuple[str, ...]
+) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+    """The node at `path` in the fragment (or the deepest one there), the key node that
+    names it (None for list items and the root), and whether the whole path was found."""
     current: yaml.Node = node
+    naming: yaml.Node | None = None
     for index, key in enumerate(path):
         if isinstance(current, yaml.MappingNode):
             found = None
             for key_node, value_node in current.value:
                 if str(key_node.value) == key:
-                    found = value_node
+                    found, naming = value_node, key_node
                     break
             if found is None:
-                return (current if index else None), False
+                return (current if index else None), naming, False
             current = found
         elif isinstance(current, yaml.SequenceNode) and key.isdigit():
             items = current.value
             if int(key) >= len(items):
-                return current, False
-            current = items[int(key)]
+                return current, naming, False
+            current, naming = items[int(key)], None
         else:
-            return current, False
-    return current, True
+            return current, naming, False
+    return current, naming, True

@@ -17,6 +17,7 @@ from .charts.resolver import ChartResolver, ResolvedChart
 from .charts.values_model import values_model
 from .checks.api_versions import check_api_versions
 from .checks.values import check_values_blocks
+from .checks.values_url import check_values_url
 from .checks.yaml_syntax import check_yaml_syntax
 from .findings import Finding
 from .flux import FluxSettings, url_adjustment
@@ -95,8 +96,15 @@ def analyse_page(
     state.findings += check_yaml_syntax(state.yaml_blocks, path)
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)
+    model = None
     if state.chart is not None:
         model = values_model(state.chart.chart)
+    if recipe is not None and recipe.values_yaml_url and resolver is not None:
+        fallback, notes = check_values_url(recipe, state.chart, resolver)
+        state.findings += notes
+        if model is None and fallback is not None:
+            model = values_model(fallback)
+    if model is not None:
         state.findings += check_values_blocks(parsed, model, path)
     state.findings = apply_levels(state.findings, page_levels, blocks)
     return state

@@ -171,6 +171,26 @@ CODES: dict[str, Code] = {
             "Subchart settings that take effect only once the page enables the subchart.",
         ),
         Code(
+            "values-url-differs",
+            Severity.INFO,
+            "values_yaml_url shows values that differ from the pinned chart version's.",
+        ),
+        Code(
+            "values-url-invalid",
+            Severity.WARNING,
+            "values_yaml_url does not lead to a values file (an Artifact Hub page, HTML).",
+        ),
+        Code(
+            "values-url-unchecked",
+            Severity.INFO,
+            "values_yaml_url could not be fetched, so it was not compared.",
+        ),
+        Code(
+            "values-from-url",
+            Severity.INFO,
+            "The chart could not be resolved; snippets were checked against values_yaml_url.",
+        ),
+        Code(
             "recipe-checks-invalid",
             Severity.ERROR,
             "`recipe_checks` in the front-matter names an unknown code or level.",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,9 @@ from support.site import Site
 
 SHARED_CHARTS = ["oauth2-proxy", "kubernetes-dashboard", "authentik", "cert-manager", "wordpress"]
 SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
+# The seed's values_yaml_url (the `main` branch), served as raw files by the test server;
+# `main` has the content of chart 10.7.0.
+RAW_GITHUB = "https://raw.githubusercontent.com/oauth2-proxy/manifests/"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -27,6 +31,10 @@ def chart_server(tmp_path_factory) -> Iterator[ChartServer]:
     server = ChartServer(tmp_path_factory.mktemp("chart-repository")).start()
     for chart in SHARED_CHARTS:
         build_repository(server.root, chart, server.url)
+    main = server.root / "github" / "oauth2-proxy" / "manifests" / "main" / "helm" / "oauth2-proxy"
+    main.mkdir(parents=True)
+    shutil.copy(SHARED / "charts" / "oauth2-proxy" / "10.7.0" / "values.yaml", main)
+    (server.root / "github" / "artifacthub.html").write_text("<!DOCTYPE html><html></html>")
     yield server
     server.stop()
 
@@ -56,7 +64,10 @@ def site(tmp_path, chart_server) -> Site:
         tmp_path,
         recipes_options={
             "cache_dir": str(tmp_path / "cache"),
-            "mirrors": {SEED_REPOSITORY: f"{chart_server.url}/oauth2-proxy/"},
+            "mirrors": {
+                SEED_REPOSITORY: f"{chart_server.url}/oauth2-proxy/",
+                RAW_GITHUB: f"{chart_server.url}/github/oauth2-proxy/manifests/",
+            },
         },
     )
 

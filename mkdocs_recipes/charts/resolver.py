@@ -112,6 +112,23 @@ class ChartResolver:
                 self._memo[memo_key] = Resolution(None, (unresolved.problem,))
         return self._memo[memo_key]
 
+    def fetch_text(self, url: str) -> tuple[bytes | None, Problem | None]:
+        """A small file (values_yaml_url) through the cache, mirrors and offline rules."""
+        listing_url = "file:" + url
+        notes: list[Problem] = []
+
+        def fetch(cached: CachedListing | None) -> CachedListing:
+            body = self.http.get(
+                apply_mirrors(url, self.settings.mirrors), max_bytes=16 * 1024 * 1024
+            ).body
+            return CachedListing(body.decode("utf-8", errors="replace"), time.time())
+
+        try:
+            data = self._listing(listing_url, fetch, notes, local=self._local(url), shown=url)
+        except _Unresolved as unresolved:
+            return None, unresolved.problem
+        return str(data).encode("utf-8"), None
+
     # The steps ----------------------------------------------------------------------
 
     def _resolve(self, key: ChartKey, use_lock: bool) -> Resolution:
@@ -258,7 +275,9 @@ class ChartResolver:
         """Whether `url` is mirrored to a folder: read it directly, even offline."""
         return apply_mirrors(url, self.settings.mirrors).startswith("file://")
 
-    def _listing(self, url: str, fetch, notes: list[Problem], local: bool = False) -> object:
+    def _listing(
+        self, url: str, fetch, notes: list[Problem], local: bool = False, shown: str = ""
+    ) -> object:
         if url in self._listings:
             data, earlier = self._listings[url]
             notes += earlier
@@ -278,7 +297,7 @@ class ChartResolver:
             raise _Unresolved(
                 Problem(
                     "chart-unavailable",
-                    f"offline mode and {url} is not in the cache",
+                    f"offline mode and {shown or url} is not in the cache",
                     "build once online (or run `mkdocs-recipes lock`) to fill the cache, "
                     "or add a mirror for this repository",
                     key="helm_chart_repo_url",

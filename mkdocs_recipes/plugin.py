@@ -60,11 +60,13 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._resolver = self._chart_resolver() if self.config.resolve_charts else None
         self._flux, problems = flux.FluxSettings().with_overrides(self.config.flux)
         if problems:
-            details = "; ".join(f"flux.{p.key}: {p.message}" for p in problems)
+            details = "; ".join(_detail(f"flux.{p.key}", p.message, p.hint) for p in problems)
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
         self._levels, level_problems = read_levels(self.config.severities)
         if level_problems:
-            details = "; ".join(f"severities.{p.code}: {p.message}" for p in level_problems)
+            details = "; ".join(
+                _detail(f"severities.{p.code}", p.message, p.hint) for p in level_problems
+            )
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
         macros = self._macros = _macros_plugin(config)
         functions = RecipeMacros(self._page_recipe, self.report).functions()
@@ -148,6 +150,10 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             except ValueError:
                 pass
         return file.src_path
+
+
+def _detail(option: str, message: str, hint: str | None) -> str:
+    return f"{option}: {message}" + (f" ({hint})" if hint else "")
 
 
 def _macros_plugin(config: MkDocsConfig) -> MacrosPlugin:

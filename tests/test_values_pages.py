@@ -78,3 +78,23 @@ config:
         for line, code in re.findall(r"docs/recipes/r\.md:(\d+): \[([a-z-]+)\]", build.output)
     }
     assert logged == expectations(text), build.output
+
+
+@pytest.mark.slow
+def test_blocks_from_includes_are_not_values_and_site_levels_apply(site, seed_text) -> None:
+    site.plugins = ["recipes", {"macros": {"include_dir": "includes"}}]
+    # A site include that prints a YAML block: it is not one of the page's values snippets.
+    site.write("includes/recipe-footer.md", "```yaml\nnotAChartKey: true\nother: 1\n```\n")
+    site.page("r.md", seed_text + "\n```yaml\nconfig:\n  cookieNam: x\n```\n")
+    build = site.build()
+    assert not build.ok
+    assert "notAChartKey" not in build.output
+    assert "[values-unknown-key] `cookieNam`" in build.output
+    # Turned off site-wide, the same page builds strict.
+    site.recipes_options = {**site.recipes_options, "severities": {"values-unknown-key": "off"}}
+    assert site.build().ok
+    site.recipes_options = {**site.recipes_options, "severities": {"values-unknwn-key": "off"}}
+    build = site.build()
+    assert not build.ok
+    assert "severities.values-unknwn-key" in build.output and "values-unknown-key" in build.output
+    assert "Traceback" not in build.output

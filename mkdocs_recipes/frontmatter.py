@@ -33,7 +33,6 @@ class FrontMatter:
     nodes: dict[str, yaml.Node] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
     first_line: int = 2
-    closing_line: int = 1
 
     def line_of(self, key: str) -> int:
         """The file line of `key`, or of the opening `---` when the key is absent."""
@@ -66,7 +65,6 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
             ]
         return FrontMatter(), []
     text = match.group(1)
-    closing_line = text.count("\n") + 2
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -96,7 +94,7 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
             )
         ]
     if root is None:
-        return FrontMatter(closing_line=closing_line), []
+        return FrontMatter(), []
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         return FrontMatter(), [
             Finding.of(
@@ -115,8 +113,6 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
         nodes[key] = value_node
         key_lines[key] = 2 + key_node.start_mark.line
     return (
-        FrontMatter(
-            data=data, nodes=nodes, key_lines=key_lines, first_line=2, closing_line=closing_line
-        ),
+        FrontMatter(data=data, nodes=nodes, key_lines=key_lines, first_line=2),
         [],
     )

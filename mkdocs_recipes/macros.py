@@ -54,17 +54,17 @@ class RecipeMacros:
 
     def functions(self) -> dict[str, Callable[..., str]]:
         return {
-            "flux_namespace": self._manifest_macro("flux_namespace", _recipe_only(flux.namespace)),
-            "flux_helmrepository": self._manifest_macro(
+            "flux_namespace": self._macro("flux_namespace", _recipe_only(flux.namespace)),
+            "flux_helmrepository": self._macro(
                 "flux_helmrepository", _recipe_only(flux.chart_source)
             ),
-            "flux_source": self._manifest_macro("flux_source", _recipe_only(flux.chart_source)),
-            "flux_kustomization": self._manifest_macro(
+            "flux_source": self._macro("flux_source", _recipe_only(flux.chart_source)),
+            "flux_kustomization": self._macro(
                 "flux_kustomization", _recipe_only(flux.kustomization)
             ),
-            "flux_helmrelease": self._manifest_macro("flux_helmrelease", _helm_release),
-            "flux_check": self._text_macro("flux_check", _check_commands),
-            "recipe_footer": self._text_macro("recipe_footer", _footer),
+            "flux_helmrelease": self._macro("flux_helmrelease", _block(_helm_release)),
+            "flux_check": self._macro("flux_check", _check_commands),
+            "recipe_footer": self._macro("recipe_footer", _footer),
         }
 
     def _state(self, context: Context, macro: str, indent: int) -> tuple[PageState | None, str]:
@@ -124,21 +124,7 @@ class RecipeMacros:
             )
         return settings
 
-    def _manifest_macro(
-        self, name: str, build: Callable[[PageState, flux.FluxSettings], flux.Manifest]
-    ) -> Callable[..., str]:
-        @pass_context
-        def macro(context: Context, indent: int = 0, **overrides: Any) -> str:
-            state, problem = self._state(context, name, _int(indent))
-            if state is None:
-                return problem
-            manifest = build(state, self._settings(state, name, overrides, indent))
-            return fenced_block(manifest.to_yaml(), "yaml", manifest.path, _int(indent))
-
-        macro.__name__ = name
-        return macro
-
-    def _text_macro(
+    def _macro(
         self, name: str, render: Callable[[PageState, flux.FluxSettings, int], str]
     ) -> Callable[..., str]:
         @pass_context
@@ -162,12 +148,22 @@ def _helm_release(state: PageState, settings: flux.FluxSettings) -> flux.Manifes
     return flux.helm_release(state.recipe, settings, values)
 
 
+def _block(build: Callable[[PageState, flux.FluxSettings], flux.Manifest]):
+    """A macro body that shows one manifest as a fenced block titled with its file."""
+
+    def render(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
+        manifest = build(state, settings)
+        return fenced_block(manifest.to_yaml(), "yaml", manifest.path, indent)
+
+    return render
+
+
 def _recipe_only(build: Callable[..., flux.Manifest]):
     def wrapped(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
         assert state.recipe is not None
         return build(state.recipe, settings)
 
-    return wrapped
+    return _block(wrapped)
 
 
 def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) -> str:

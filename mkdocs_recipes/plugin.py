@@ -100,6 +100,14 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         )
         return ChartResolver(settings, lockfile)
 
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # A new lockfile (`mkdocs-recipes lock`) changes what the pages are checked against.
+        if self.config.enabled and self._root is not None:
+            lockfile = self._root / self.config.lockfile
+            if lockfile.is_file():
+                server.watch(str(lockfile))
+        return server
+
     def report(self, finding: Finding) -> None:
         """Log a finding once, as `path:line: [code] message`."""
         key = (finding.path, finding.line, finding.code, finding.message)

@@ -209,16 +209,17 @@ def _walk(
 
 
 def _sub_context(context: _Context, sub: ValuesModel, at: tuple[str, ...]) -> _Context:
-    # Findings inside a subchart name it, and land in the same list.
-    inner = _Context(
+    # Findings inside a subchart name it, and land in the same lists.
+    return _Context(
         sub,
         context.block,
         context.page_path,
         context.where,
         context.findings,
         context.reported_lines,
+        context.reported_paths,
+        (*context.prefix, *at),
     )
-    return inner
 
 
 def _contradicts(child: ValuesNode, shape: str) -> bool:

@@ -1,0 +1,62 @@
+"""The values model of every shared chart, checked against the charts' own defaults: a
+chart's values.yaml (and each subchart's, under its key) must pass its own checks. The one
+exception is the real stale key the chart notes describe."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_recipes.charts.archive import read_chart_archive
+from mkdocs_recipes.charts.values_model import values_model
+from mkdocs_recipes.checks.values import check_values_blocks
+from mkdocs_recipes.fragments import read_yaml_block
+from mkdocs_recipes.pages import CodeBlock
+from support.chartrepo import packaged_versions
+
+CHARTS = [
+    (chart, archive)
+    for chart in ("oauth2-proxy", "kubernetes-dashboard", "cert-manager", "wordpress", "authentik")
+    for archive in packaged_versions(chart)
+]
+
+
+def as_block(text: str) -> CodeBlock:
+    lines = [line for line in text.split("\n") if line.strip() != "---"]
+    return CodeBlock("yaml", "yaml", 1, 2, 0, "\n".join(lines))
+
+
+@pytest.mark.parametrize(("chart", "archive"), CHARTS, ids=[f"{c}-{a.version}" for c, a in CHARTS])
+def test_a_charts_own_defaults_pass_its_checks(chart, archive) -> None:
+    parsed = read_chart_archive(archive.data)
+    model = values_model(parsed)
+    texts = {"": parsed.values_text}
+    for key, sub in parsed.subcharts.items():
+        body = "\n".join(
+            "  " + line for line in sub.values_text.split("\n") if line.strip() != "---"
+        )
+        texts[key] = f"{key}:\n{body}"
+    findings = []
+    for text in texts.values():
+        block = read_yaml_block(as_block(text))
+        assert block.error is None and block.is_values
+        findings += [
+            f
+            for f in check_values_blocks([block], model, "values.yaml")
+            if f.code != "values-subchart-disabled"
+        ]
+    messages = [f.as_text() for f in findings]
+    if chart == "wordpress":
+        # wordpress sets memcached.service.port, but memcached 7.9.7 has service.ports.
+        assert len(messages) == 1 and "`port` is not a key at `memcached.service`" in messages[0]
+    else:
+        assert messages == []
+
+
+def test_comment_keys_stay_at_their_own_path() -> None:
+    archive = next(a for a in packaged_versions("oauth2-proxy") if a.version == "6.18.3")
+    model = values_model(read_chart_archive(archive.data))
+    # `# hosts:` under `ingress:` documents ingress.hosts, and only there.
+    assert model.node_at(("ingress", "hosts")) is not None
+    assert model.node_at(("hosts",)) is None
+    # A key commented inside a block scalar is text, not a key.
+    assert model.node_at(("config", "pass_basic_auth")) is None

@@ -349,3 +349,28 @@ def test_builds_sharing_a_cache_at_once(tmp_path, chart_server) -> None:
     assert not list((tmp_path / "cache").rglob(".tmp-*"))
     offline = make(tmp_path, offline=True)
     assert [offline.resolve(k).chart.source for k in keys] == ["cache", "cache"]
+
+
+def test_oci_lock_entries_download_by_tag_and_verify_the_digest(tmp_path, registry, oci_charts):
+    key = ChartKey(f"oci://{registry.host}/charts", "oauth2-proxy", "6.x")
+    resolved = make(tmp_path).resolve(key).chart
+    lock = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, "sha256:" + resolved.digest, resolved.url)},
+    )
+    shutil.rmtree(tmp_path / "cache")
+    again = make(tmp_path, lock=lock).resolve(key)
+    assert again.problems == ()
+    assert (again.chart.version, again.chart.source, again.chart.locked) == (
+        "6.18.3",
+        "network",
+        True,
+    )
+    # A lock naming another digest is refused, not trusted.
+    forged = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, "sha256:" + "0" * 64, resolved.url)},
+    )
+    shutil.rmtree(tmp_path / "cache")
+    refused = make(tmp_path, lock=forged).resolve(key)
+    assert [p.code for p in refused.problems] == ["chart-digest-mismatch"]

@@ -74,15 +74,19 @@ class YamlBlock:
 
 
 def read_yaml_block(block: CodeBlock) -> YamlBlock:
+    """Parse every document of a block once, keeping both its nodes and its data."""
+    loader = _Loader(block.text)
+    documents = []
     try:
-        nodes = list(yaml.compose_all(block.text, Loader=_Loader))
-        datas = list(yaml.load_all(block.text, Loader=_Loader))
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                documents.append(YamlDocument(loader.construct_document(node), node))
     except yaml.YAMLError as error:
         return YamlBlock(block, (), error)
-    documents = tuple(
-        YamlDocument(data, node) for data, node in zip(datas, nodes, strict=False) if node
-    )
-    return YamlBlock(block, documents)
+    finally:
+        loader.dispose()
+    return YamlBlock(block, tuple(documents))
 
 
 def mapping_value_node(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:

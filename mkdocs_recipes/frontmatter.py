@@ -42,6 +42,16 @@ class FrontMatter:
         return self.first_line + node.start_mark.line
 
 
+def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def normalise_newlines(source: str) -> str:
     return source.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -66,8 +76,7 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
         return FrontMatter(), []
     text = match.group(1)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _compose_and_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = 2 + mark.line if mark else 1

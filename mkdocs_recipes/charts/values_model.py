@@ -16,6 +16,7 @@ any children. Block scalars are strings: their content is never read as keys.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,16 +132,22 @@ class ValuesModel:
         return value
 
 
-_MODELS: dict[int, ValuesModel] = {}
+# Models of recently used charts (a chart object is shared by every page that pins it, and
+# kept across `mkdocs serve` rebuilds), bounded like the parsed charts themselves.
+_MODELS: OrderedDict[int, ValuesModel] = OrderedDict()
+_MODELS_MAX = 128
 
 
 def values_model(chart: Chart) -> ValuesModel:
     """The model of `chart`, built once per chart object."""
     cached = _MODELS.get(id(chart))
     if cached is not None and cached.chart is chart:
+        _MODELS.move_to_end(id(chart))
         return cached
     model = _build(chart)
     _MODELS[id(chart)] = model
+    while len(_MODELS) > _MODELS_MAX:
+        _MODELS.popitem(last=False)
     return model
 
 

@@ -91,7 +91,7 @@ def _check_block(
     assert node is not None
     _walk(root_node, node, anchor, model, context)
     _check_subcharts_enabled(root_node, anchor, model, context, page_values)
-    fragment = yaml.safe_load(yaml.serialize(root_node)) if root_node.value else {}
+    fragment: dict[str, Any] = block.values()
     for key in reversed(anchor):
         fragment = {key: fragment}
     _check_schema(fragment, root_node, anchor, model, context, ())

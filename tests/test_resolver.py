@@ -374,3 +374,15 @@ def test_oci_lock_entries_download_by_tag_and_verify_the_digest(tmp_path, regist
     shutil.rmtree(tmp_path / "cache")
     refused = make(tmp_path, lock=forged).resolve(key)
     assert [p.code for p in refused.problems] == ["chart-digest-mismatch"]
+
+
+def test_index_versions_are_read_as_written() -> None:
+    from mkdocs_recipes.charts.index import RepositoryIndex
+
+    body = (
+        b"apiVersion: v1\nentries:\n  demo:\n"
+        b"  - version: 1.10\n    digest: null\n    urls: [demo-1.10.tgz]\n"
+    )
+    index = RepositoryIndex.parse(body, "https://charts.example.org")
+    assert index.versions("demo") == ["1.10"]
+    assert index.get("demo", "1.10").digest is None

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-try:  # libyaml parses large indexes an order of magnitude faster
-    from yaml import CSafeLoader as _Loader
+# Every scalar is read as the string it is written as: a version published as `1.10`
+# stays "1.10" (a YAML 1.1 reader would make it the number 1.1). libyaml when available.
+try:
+    from yaml import CBaseLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+
+
+_SHA256 = re.compile(r"(sha256:)?[0-9a-fA-F]{64}")
 
 
 class IndexFormatError(ValueError):
@@ -95,6 +101,8 @@ def _compact(entries: dict[Any, Any]) -> dict[str, list[list[Any]]]:
                 continue
             urls = item.get("urls") or []
             digest = item.get("digest")
+            if not isinstance(digest, str) or not _SHA256.fullmatch(digest.strip()):
+                digest = None  # absent, null, or not a sha256: the archive is not verified
             rows.append(
                 [
                     str(item["version"]),

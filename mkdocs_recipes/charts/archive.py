@@ -15,8 +15,10 @@ from typing import Any
 import yaml
 
 try:  # libyaml: values files reach tens of thousands of lines
+    from yaml import CBaseLoader as _TextLoader
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
+    from yaml import BaseLoader as _TextLoader  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -89,15 +91,18 @@ def _members(data: bytes, source: str) -> dict[str, bytes]:
     return files
 
 
-def _yaml(files: dict[str, bytes], path: str, source: str) -> Any:
+def _yaml(files: dict[str, bytes], path: str, source: str, *, as_written: bool = False) -> Any:
+    """Parse a YAML member; `as_written` keeps every scalar a string (Chart.yaml's
+    `version: 1.10` is "1.10", not the number 1.1)."""
+    loader = _TextLoader if as_written else _Loader
     try:
-        return yaml.load(files[path].decode("utf-8-sig"), Loader=_Loader)
+        return yaml.load(files[path].decode("utf-8-sig"), Loader=loader)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
 
 
 def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
-    meta = _yaml(files, prefix + "Chart.yaml", source)
+    meta = _yaml(files, prefix + "Chart.yaml", source, as_written=True)
     if not isinstance(meta, dict) or "name" not in meta:
         raise ChartArchiveError(f"{source}: {prefix}Chart.yaml has no chart name")
     values_text = ""
@@ -116,13 +121,16 @@ def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
             ) from None
     declared = meta.get("dependencies")
     if declared is None and prefix + "requirements.yaml" in files:
-        declared = (_yaml(files, prefix + "requirements.yaml", source) or {}).get("dependencies")
+        requirements = _yaml(files, prefix + "requirements.yaml", source, as_written=True)
+        declared = (requirements or {}).get("dependencies")
     dependencies = tuple(_dependency(d) for d in declared or [] if isinstance(d, dict))
     subcharts = _subcharts(files, prefix, source, dependencies)
     return Chart(
         name=str(meta["name"]),
         version=str(meta.get("version", "")),
-        app_version=None if meta.get("appVersion") is None else str(meta["appVersion"]),
+        app_version=None
+        if meta.get("appVersion") in (None, "", "~", "null")
+        else str(meta["appVersion"]),
         values_text=values_text,
         values=values,
         schema=schema,

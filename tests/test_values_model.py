@@ -60,3 +60,23 @@ def test_comment_keys_stay_at_their_own_path() -> None:
     assert model.node_at(("hosts",)) is None
     # A key commented inside a block scalar is text, not a key.
     assert model.node_at(("config", "pass_basic_auth")) is None
+
+
+def test_keys_only_the_templates_read_are_known(tmp_path) -> None:
+    from mkdocs_recipes.charts.package import package_chart
+
+    chart = tmp_path / "demo"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.0.0\n")
+    (chart / "values.yaml").write_text("ingress:\n  enabled: false\n")
+    (chart / "templates" / "ingress.yaml").write_text(
+        "{{- if .Values.ingress.enabled }}\nhost: {{ .Values.ingress.host | quote }}\n"
+        "{{- range $.Values.ingress.extraPaths }}{{ . }}{{ end }}\n{{- end }}\n"
+    )
+    parsed = read_chart_archive(package_chart(chart).data)
+    model = values_model(parsed)
+    text = "ingress:\n  enabled: true\n  host: demo.example.com\n  extraPaths: [/a]\n  hots: x\n"
+    block = read_yaml_block(as_block(text))
+    findings = check_values_blocks([block], model, "p.md")
+    assert [(f.line, f.code) for f in findings] == [(6, "values-unknown-key")]
+    assert "did you mean `host`?" in findings[0].hint

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,8 @@ class Chart:
     schema: dict[str, Any] | None
     dependencies: tuple[Dependency, ...] = ()
     subcharts: dict[str, Chart] = field(default_factory=dict)
+    #: Value paths the chart's templates read (`.Values.ingress.hosts` -> ingress.hosts).
+    template_paths: frozenset[tuple[str, ...]] = frozenset()
 
 
 def read_chart_archive(data: bytes, source: str = "chart archive") -> Chart:
@@ -125,6 +128,7 @@ def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
         declared = (requirements or {}).get("dependencies")
     dependencies = tuple(_dependency(d) for d in declared or [] if isinstance(d, dict))
     subcharts = _subcharts(files, prefix, source, dependencies)
+    template_paths = _template_paths(files, prefix)
     return Chart(
         name=str(meta["name"]),
         version=str(meta.get("version", "")),
@@ -136,7 +140,23 @@ def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
         schema=schema,
         dependencies=dependencies,
         subcharts=subcharts,
+        template_paths=template_paths,
     )
+
+
+_VALUES_REFERENCE = re.compile(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+
+
+def _template_paths(files: dict[str, bytes], prefix: str) -> frozenset[tuple[str, ...]]:
+    """Every `.Values.a.b` path the chart's own templates mention."""
+    paths: set[tuple[str, ...]] = set()
+    for name, data in files.items():
+        if not name.startswith(prefix + "templates/") or len(data) > 1024 * 1024:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for match in _VALUES_REFERENCE.finditer(text):
+            paths.add(tuple(match.group(1).lstrip(".").split(".")))
+    return frozenset(paths)
 
 
 def _dependency(data: dict[str, Any]) -> Dependency:

@@ -6,7 +6,8 @@ Sources, most trusted first (see the charts notes in the docs):
 2. the keys of values.yaml, with the shape of their defaults;
 3. keys that values.yaml only shows in comments (`# hosts:` under `ingress:`), at the path
    where the comment stands, and bitnami-style `## @param a.b.c` annotations;
-4. subcharts under their alias or name, and `global`, which every chart accepts.
+4. paths the chart's templates read (`.Values.ingress.hosts`);
+5. subcharts under their alias or name, and `global`, which every chart accepts.
 
 A subtree whose default is empty (`{}`, `[]`, null) or whose name says it holds
 Kubernetes objects or free-form maps (annotations, labels, resources, probes, ...) accepts
@@ -155,6 +156,8 @@ def _build(chart: Chart) -> ValuesModel:
     root = ValuesNode(shape=MAP)
     _from_defaults(root, chart.values)
     _from_comments(root, chart.values_text)
+    for path in sorted(chart.template_paths):
+        _add_path(root, path)
     if chart.schema:
         _from_schema(root, chart.schema, chart.schema, depth=0)
     dependencies: dict[str, Dependency] = {}

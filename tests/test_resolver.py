@@ -386,3 +386,19 @@ def test_index_versions_are_read_as_written() -> None:
     index = RepositoryIndex.parse(body, "https://charts.example.org")
     assert index.versions("demo") == ["1.10"]
     assert index.get("demo", "1.10").digest is None
+
+
+def test_oci_repository_mirrored_to_a_folder_keeps_its_reference(tmp_path) -> None:
+    write_repository([CHARTS / "oauth2-proxy" / "6.18.3"], tmp_path / "mirror")
+    mirror = Mirror.parse("oci://ghcr.io/example/charts", "mirror", tmp_path)
+    key = ChartKey("oci://ghcr.io/example/charts", "oauth2-proxy", "6.18.x")
+    resolved = make(tmp_path, offline=True, mirrors=[mirror]).resolve(key).chart
+    assert resolved.url == "oci://ghcr.io/example/charts/oauth2-proxy:6.18.3"
+    # A lockfile with that reference resolves through the mirror too, cache emptied.
+    lock = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
+    )
+    shutil.rmtree(tmp_path / "cache")
+    again = make(tmp_path, offline=True, mirrors=[mirror], lock=lock).resolve(key)
+    assert again.problems == () and again.chart.source == "network"

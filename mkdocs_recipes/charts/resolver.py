@@ -205,11 +205,14 @@ class ChartResolver:
         return _Pick(version, entry.digest, url)
 
     def _pick_oci(self, key: ChartKey, constraint: Constraint, notes: list[Problem]) -> _Pick:
+        repo = OciRepository.for_chart(key.repository, key.chart)
         effective = apply_mirrors(key.repository, self.settings.mirrors)
         if not effective.startswith("oci://"):
-            # Mirrored to a plain chart repository (for example a folder): use its index.
-            return self._pick_http(key, constraint, notes)
-        repo = OciRepository.for_chart(key.repository, key.chart)
+            # Mirrored to a plain chart repository (a folder, say): its index lists the
+            # versions, but the chart keeps its published OCI reference.
+            listed = self._pick_http(key, constraint, notes)
+            tag = listed.version.replace("+", "_")
+            return _Pick(listed.version, listed.digest, repo.reference(tag))
         exact = _full_version(key.constraint)
         if exact is not None:
             # Flux does not list tags when the constraint is itself a version.
@@ -356,7 +359,7 @@ class ChartResolver:
                 )
             )
         try:
-            data = self._download(url)
+            data = self._download(key, url)
         except FetchError as error:
             raise _Unresolved(_fetch_problem(error, "helm_chart_version")) from None
         actual = sha256_hex(data)
@@ -380,7 +383,7 @@ class ChartResolver:
             )
         return data, "network"
 
-    def _download(self, url: str) -> bytes:
+    def _download(self, key: ChartKey, url: str) -> bytes:
         if url.startswith("oci://"):
             reference, _, tag = url.rpartition(":")
             effective = apply_mirrors(reference, self.settings.mirrors)
@@ -390,6 +393,12 @@ class ChartResolver:
                     OciRepository(host, name), tag, self.settings.policy.max_chart_bytes
                 )
                 return data
+            # The registry is mirrored to a plain chart repository: find the archive there.
+            index = self._index(key.repository, [])
+            entry = index.get(key.chart, tag.replace("_", "+"))
+            if entry is None:
+                raise FetchError(effective, f"the mirror lists no {key.chart} {tag}", 404)
+            url = index.archive_url(entry)
         effective = apply_mirrors(url, self.settings.mirrors)
         return self.http.get(effective, max_bytes=self.settings.policy.max_chart_bytes).body
 

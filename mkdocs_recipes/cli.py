@@ -17,7 +17,13 @@ from .charts.lockfile import LockEntry, Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .findings import Finding, Severity
-from .project import chart_key, recipe_pages, resolution_findings, resolver_settings
+from .project import (
+    SettingsError,
+    chart_key,
+    recipe_pages,
+    resolution_findings,
+    resolver_settings,
+)
 
 config_file_option = click.option(
     "-f",
@@ -90,13 +96,16 @@ def lock(config_file: Path | None, update: bool) -> None:
         previous = Lockfile.load(lock_path)
     except LockfileError as error:
         raise UsageProblem(str(error)) from None
-    settings = resolver_settings(
-        base_dir=site.root,
-        offline=options.offline,
-        cache_dir=options.cache_dir,
-        mirrors=options.mirrors,
-        index_ttl=0 if update else options.index_ttl,
-    )
+    try:
+        settings = resolver_settings(
+            base_dir=site.root,
+            offline=options.offline,
+            cache_dir=options.cache_dir,
+            mirrors=options.mirrors,
+            index_ttl=0 if update else options.index_ttl,
+        )
+    except SettingsError as error:
+        raise UsageProblem(f"invalid option in mkdocs.yml: {error}") from None
     resolver = ChartResolver(settings)
     updated = Lockfile(lock_path)
     problems: list[Finding] = []

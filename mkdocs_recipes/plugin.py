@@ -21,7 +21,7 @@ from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .findings import Finding, Severity
 from .macros import RecipeMacros
-from .project import resolver_settings
+from .project import SettingsError, resolver_settings
 from .severities import read_levels
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
@@ -91,13 +91,16 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             lockfile = Lockfile.load(self._root / self.config.lockfile)
         except LockfileError as error:
             raise PluginError(f"recipes: {error}") from None
-        settings = resolver_settings(
-            base_dir=self._root,
-            offline=self.config.offline,
-            cache_dir=self.config.cache_dir,
-            mirrors=self.config.mirrors,
-            index_ttl=self.config.index_ttl,
-        )
+        try:
+            settings = resolver_settings(
+                base_dir=self._root,
+                offline=self.config.offline,
+                cache_dir=self.config.cache_dir,
+                mirrors=self.config.mirrors,
+                index_ttl=self.config.index_ttl,
+            )
+        except SettingsError as error:
+            raise PluginError(f"recipes: invalid option in mkdocs.yml: {error}") from None
         return ChartResolver(settings, lockfile)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

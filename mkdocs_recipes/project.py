@@ -26,6 +26,10 @@ def offline_requested(option: bool, environ: Mapping[str, str] | None = None) ->
     return option or env.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+class SettingsError(ValueError):
+    """A plugin option that cannot be used; the message names it."""
+
+
 def resolver_settings(
     *,
     base_dir: Path,
@@ -36,6 +40,17 @@ def resolver_settings(
     environ: Mapping[str, str] | None = None,
 ) -> ResolverSettings:
     """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
+    bad = [
+        f"{prefix!r}: {target!r}"
+        for prefix, target in mirrors.items()
+        if not isinstance(prefix, str) or not isinstance(target, str) or not prefix or not target
+    ]
+    if bad:
+        raise SettingsError(
+            "mirrors maps a URL prefix to a URL or a folder, both strings; not " + ", ".join(bad)
+        )
+    if index_ttl < 0:
+        raise SettingsError(f"index_ttl must be 0 or more seconds, not {index_ttl}")
     return ResolverSettings(
         cache_dir=(base_dir / cache_dir) if cache_dir else default_cache_dir(),
         offline=offline_requested(offline, environ),

@@ -115,3 +115,13 @@ def test_offline_build_without_cache_or_lock_warns_and_never_crashes(site, seed_
     assert "[chart-unavailable] offline mode" in build.output
     assert "Traceback" not in build.output
     assert build.html("r")  # the page itself was still built: strict aborts at the end
+
+
+def test_bad_mirrors_are_configuration_errors_for_build_and_lock(site, seed_text) -> None:
+    site.page("r.md", seed_text)
+    site.recipes_options = {**site.recipes_options, "mirrors": {"https://x.example/": 5}}
+    build = site.build()
+    assert not build.ok and "mirrors maps a URL prefix" in build.output
+    done = site.run("mkdocs_recipes", "lock")
+    assert done.returncode == 2 and "mirrors maps a URL prefix" in done.output
+    assert "Traceback" not in build.output + done.output

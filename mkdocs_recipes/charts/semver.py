@@ -223,7 +223,7 @@ def _parse_and_group(segment: str, whole: str) -> tuple[_Comparator, ...]:
     position = 0
     stripped_end = len(segment.rstrip())
     if not segment.strip():
-        raise VersionError(f"{whole!r} has an empty alternative around `||`")
+        raise VersionError("an alternative around `||` is empty")
     while position < stripped_end:
         if comparators:
             # Between comparators: at least one space, or a comma.
@@ -237,14 +237,16 @@ def _parse_and_group(segment: str, whole: str) -> tuple[_Comparator, ...]:
         end = match.end()
         # A comparator must end at a separator or the end of the segment.
         if end < stripped_end and segment[end] not in " \t,":
-            raise VersionError(_improper(whole, segment[position:]))
+            raise VersionError(_improper(whole, segment[end:]))
         comparators.append(_comparator(match))
         position = end
     return tuple(comparators)
 
 
 def _improper(whole: str, rest: str) -> str:
-    return f"{whole!r} is not a version constraint (cannot read {rest.strip()!r})"
+    if rest.strip() == whole.strip():
+        return "it does not start with a version or a comparison"
+    return f"cannot read {rest.strip()!r}"
 
 
 def _comparator(match: re.Match[str]) -> _Comparator:

@@ -63,7 +63,18 @@ class YamlBlock:
             len(self.documents) == 1
             and isinstance(self.documents[0].data, dict)
             and not self.manifests
+            and not self.shows_other_file
         )
+
+    @property
+    def shows_other_file(self) -> bool:
+        """The block's title names a file that is not a values file (`docker-compose.yml`,
+        `mkdocs.yml`): it shows that file, not chart values."""
+        title = self.block.attributes.get("title", "").strip()
+        name = title.rsplit("/", 1)[-1].lower()
+        if "." not in name or " " in name:
+            return False  # a caption, not a file name
+        return "values" not in name
 
     def values(self) -> dict[str, Any]:
         """The fragment as chart values, without a `values:` wrapper."""

@@ -22,7 +22,7 @@ from .config import RecipesConfig
 from .findings import Finding, Severity
 from .macros import RecipeMacros
 from .project import SettingsError, resolver_settings
-from .severities import read_levels
+from .severities import apply_levels, read_levels
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
@@ -112,7 +112,11 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         return server
 
     def report(self, finding: Finding) -> None:
-        """Log a finding once, as `path:line: [code] message`."""
+        """Log a finding once, as `path:line: [code] message`, at its site-wide level."""
+        leveled = apply_levels([finding], self._levels, ())
+        if not leveled:
+            return  # turned off in `severities`
+        finding = leveled[0]
         key = (finding.path, finding.line, finding.code, finding.message)
         if key in self._reported:
             return

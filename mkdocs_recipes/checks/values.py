@@ -99,7 +99,8 @@ def _check_block(
 
 
 def _keys(node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
-    return [(str(k.value), k, v) for k, v in node.value]
+    # `<<: *defaults` merges another mapping in; it is not a key of its own.
+    return [(str(k.value), k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
 
 
 def _anchor(

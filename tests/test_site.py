@@ -156,7 +156,7 @@ def test_project_docs_build_strict_offline(tmp_path) -> None:
             "MKDOCS_RECIPES_OFFLINE": "1",
             "NO_MKDOCS_2_WARNING": "1",
             "PATH": "/usr/bin:/bin",
-            "HOME": str(ROOT),
+            "HOME": str(tmp_path),  # the default cache lands in tmp, not in the checkout
             # No proxy and an unroutable one: any network use would fail the build.
             "http_proxy": "http://127.0.0.1:9",
             "https_proxy": "http://127.0.0.1:9",

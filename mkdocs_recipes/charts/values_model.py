@@ -66,6 +66,7 @@ _FREE_SUFFIXES = ("annotations", "labels", "securitycontext", "probe", "selector
 _COMMENT_KEY = re.compile(
     r"^(?P<dash>-\s+)?(?P<key>[A-Za-z_][\w.\-/]*|\"[^\"]+\"):(?:\s+(?P<rest>.*))?$"
 )
+_COMMENT_ITEM = re.compile(r"^-\s+(?P<item>\S.*)$")
 _PARAM = re.compile(r"^\s*##\s*@param\s+(?P<path>[\w.\-/\[\]]+)\s")
 
 
@@ -86,6 +87,10 @@ class ValuesNode:
     documented: bool = False
     #: The default value (for shape messages), when it comes from values.yaml.
     default: Any = None
+    #: For a list: the shape of its items, from the default or a commented example.
+    item_shape: str | None = None
+    #: An example item (for messages).
+    item_example: Any = None
     #: Under the parent chart: the subchart whose values live here.
     subchart: ValuesModel | None = None
 
@@ -202,8 +207,12 @@ def _from_defaults(node: ValuesNode, value: Any) -> None:
         if isinstance(child_value, dict):
             _from_defaults(child, child_value)
         elif isinstance(child_value, list):
-            # Items are not modelled: a list accepts any items.
+            # Item keys are not modelled (a list accepts any items), but their shape is.
             child.free = True
+            shapes = {_shape(item) for item in child_value}
+            if len(shapes) == 1 and not _free_by_name(key):
+                child.item_shape = shapes.pop()
+                child.item_example = child_value[0]
 
 
 def _from_comments(root: ValuesNode, text: str) -> None:
@@ -241,13 +250,17 @@ def _from_comments(root: ValuesNode, text: str) -> None:
         body = stripped.lstrip("#")
         spaces = len(body) - len(body.lstrip(" "))
         content = body.strip()
+        column = hash_column + max(spaces - 1, 0)
+        item = _COMMENT_ITEM.match(content)
+        if item:
+            _note_item(root, stack, column, item["item"])
+            continue
         match = _COMMENT_KEY.match(content)
         if not match or content.startswith("--") or match["dash"]:
             continue
         rest = match["rest"] or ""
         if len(rest.split()) > 3 and not rest.startswith(("[", "{", '"', "'")):
             continue  # prose ("Note: this is ..."), not a commented-out key
-        column = hash_column + max(spaces - 1, 0)
         while stack and stack[-1][0] >= column:
             stack.pop()
         parent = stack[-1][1] if stack else ()
@@ -259,6 +272,27 @@ def _from_comments(root: ValuesNode, text: str) -> None:
         if node is not None and not rest:
             node.shape = ANY
         stack.append((column, path))
+
+
+def _note_item(
+    root: ValuesNode, stack: list[tuple[int, tuple[str, ...]]], column: int, text: str
+) -> None:
+    """A commented list item (`#   - example.com`) shows the shape of its list's items."""
+    parents = [path for col, path in stack if col < column]
+    if not parents or not parents[-1] or parents[-1][-1] == "[]":
+        return
+    path = parents[-1]
+    if _free_by_name(path[-1]):
+        return
+    node = root
+    for key in path:
+        found = node.children.get(key)
+        if found is None:
+            return
+        node = found
+    if node.item_shape is None and node.shape in (LIST, ANY):
+        node.item_shape = MAP if _COMMENT_KEY.match(text) else SCALAR
+        node.item_example = text
 
 
 def _walk(node: yaml.Node, path: tuple[str, ...], events: list, scalar_lines: set[int]) -> None:

@@ -205,8 +205,45 @@ def _walk(
                 (*path, key),
             )
             continue
+        if isinstance(value_node, yaml.SequenceNode) and child.item_shape in (MAP, SCALAR):
+            _check_items(value_node, key_node, child, (*path, key), model, context)
         if isinstance(value_node, yaml.MappingNode) and child.shape in (MAP, ANY):
             _walk(value_node, child, (*path, key), model, context)
+
+
+def _check_items(
+    sequence: yaml.SequenceNode,
+    key_node: yaml.Node,
+    child: ValuesNode,
+    path: tuple[str, ...],
+    model: ValuesModel,
+    context: _Context,
+) -> None:
+    """Items of a list whose shape differs from the chart's items (maps for strings)."""
+    wrong = [
+        item
+        for item in sequence.value
+        if _shape_of(item) in (MAP, SCALAR) and _shape_of(item) != child.item_shape
+    ]
+    if not wrong:
+        return
+    words = {MAP: "mappings", SCALAR: "single values"}
+    given = words[_shape_of(wrong[0])]
+    expected = words[child.item_shape or SCALAR]
+    example = child.item_example
+    shown = (
+        example
+        if isinstance(example, str)
+        else yaml.safe_dump(example, default_flow_style=True).strip()
+    )
+    dotted = ".".join((*context.prefix, *path))
+    context.report(
+        "values-type-mismatch",
+        key_node,
+        f"the items of `{dotted}` are {expected} in {model.label}, but this block gives {given}",
+        f"write items like the chart's `- {shown}`" if shown else None,
+        path,
+    )
 
 
 def _sub_context(context: _Context, sub: ValuesModel, at: tuple[str, ...]) -> _Context:

@@ -16,6 +16,7 @@ import yaml
 from .charts.resolver import ChartResolver, ResolvedChart
 from .charts.values_model import values_model
 from .checks.api_versions import check_api_versions
+from .checks.chart_identity import check_chart_identity
 from .checks.values import check_values_blocks
 from .checks.values_url import check_values_url
 from .checks.yaml_syntax import check_yaml_syntax
@@ -83,6 +84,9 @@ def analyse_page(
             resolution = resolver.resolve(chart_key(recipe))
             state.chart = resolution.chart
             state.findings += resolution_findings(recipe, resolution)
+            charts = resolver.chart_names(recipe.helm_chart_repo_url)
+            if charts:
+                state.findings += check_chart_identity(recipe, charts)
         adjusted = url_adjustment(recipe, state.settings)
         if adjusted:
             state.findings.append(

@@ -81,6 +81,11 @@ CODES: dict[str, Code] = {
             "`links` is not a list of {name, uri} mappings.",
         ),
         Code(
+            "recipe-chart-mismatch",
+            Severity.WARNING,
+            "helm_chart_name looks like another chart of the repository than the page is about.",
+        ),
+        Code(
             "chart-unavailable",
             Severity.WARNING,
             "The chart repository or archive could not be reached (or is not cached offline).",

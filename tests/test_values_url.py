@@ -121,3 +121,31 @@ def test_offline_builds_do_not_fetch_the_link(tmp_path, chart_server, seed_text)
         chart_server.requests["/github/oauth2-proxy/manifests/main/helm/oauth2-proxy/values.yaml"]
     )
     assert after == before
+
+
+def test_front_matter_naming_another_chart_of_the_repository(tmp_path, seed_text) -> None:
+    from mkdocs_recipes.charts.package import write_repository
+    from support.chartrepo import CHARTS
+
+    write_repository(
+        [CHARTS / "oauth2-proxy" / "6.18.3", CHARTS / "kubernetes-dashboard" / "6.0.8"],
+        tmp_path / "both",
+    )
+    mirror = Mirror.parse("https://charts.example.org/", "both", tmp_path)
+    resolver = ChartResolver(
+        ResolverSettings(cache_dir=tmp_path / "cache", offline=True, mirrors=(mirror,))
+    )
+    # A dashboard page whose chart name was left at oauth2-proxy.
+    text = page_with(
+        seed_text,
+        helm_chart_repo_url="https://charts.example.org/",
+        values_yaml_url="https://example.org/charts/kubernetes-dashboard/values.yaml",
+    )
+    state = analyse_page(text, "docs/kubernetes-dashboard.md", FluxSettings(), resolver)
+    assert (6, "recipe-chart-mismatch") in codes(state)  # the helm_chart_name line
+    mismatch = next(f for f in state.findings if f.code == "recipe-chart-mismatch")
+    assert "`kubernetes-dashboard`" in mismatch.message
+    # The right chart name: no such finding.
+    right = page_with(text, helm_chart_name="kubernetes-dashboard", helm_chart_version='"6.0.x"')
+    state = analyse_page(right, "docs/kubernetes-dashboard.md", FluxSettings(), resolver)
+    assert "recipe-chart-mismatch" not in {f.code for f in state.findings}

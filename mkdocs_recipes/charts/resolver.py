@@ -112,6 +112,15 @@ class ChartResolver:
                 self._memo[memo_key] = Resolution(None, (unresolved.problem,))
         return self._memo[memo_key]
 
+    def chart_names(self, repository: str) -> set[str] | None:
+        """The charts a repository's index lists (None for a registry, or when unknown)."""
+        if apply_mirrors(repository, self.settings.mirrors).startswith("oci://"):
+            return None
+        try:
+            return set(self._index(repository, []).charts)
+        except _Unresolved:
+            return None
+
     def fetch_text(self, url: str) -> tuple[bytes | None, Problem | None]:
         """A small file (values_yaml_url) through the cache, mirrors and offline rules."""
         listing_url = "file:" + url

@@ -24,6 +24,7 @@ def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
+    assert isinstance(node, yaml.ScalarNode)
     return loader.construct_scalar(node)
 
 

@@ -73,7 +73,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
         env = macros.env
-        env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(INCLUDES_DIR))])
+        loaders = [loader for loader in (env.loader,) if loader is not None]
+        env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(INCLUDES_DIR))])
         return None
 
     # Before mkdocs-macros renders the page, so the macros find its recipe ready.

@@ -86,11 +86,11 @@ class RegistryCredentials:
                 by_host[host] = (user, password)
             elif entry.get("username") and entry.get("password"):
                 by_host[host] = (str(entry["username"]), str(entry["password"]))
-        host = env.get("MKDOCS_RECIPES_REGISTRY_HOST")
-        user = env.get("MKDOCS_RECIPES_REGISTRY_USERNAME")
-        password = env.get("MKDOCS_RECIPES_REGISTRY_PASSWORD")
-        if host and user and password is not None:
-            by_host[_host_of(host)] = (user, password)
+        one_host = env.get("MKDOCS_RECIPES_REGISTRY_HOST")
+        one_user = env.get("MKDOCS_RECIPES_REGISTRY_USERNAME")
+        one_password = env.get("MKDOCS_RECIPES_REGISTRY_PASSWORD")
+        if one_host and one_user and one_password is not None:
+            by_host[_host_of(one_host)] = (one_user, one_password)
         return cls(by_host)
 
     def for_host(self, host: str) -> tuple[str, str] | None:

@@ -281,7 +281,8 @@ class ChartResolver:
             tags = self.oci.tags(repo, self.settings.policy.max_index_bytes)
             return CachedListing(tags, time.time())
 
-        return list(self._listing(url, fetch, notes))  # type: ignore[arg-type]
+        tags = self._listing(url, fetch, notes)
+        return [str(tag) for tag in tags] if isinstance(tags, list) else []
 
     def _local(self, url: str) -> bool:
         """Whether `url` is mirrored to a folder: read it directly, even offline."""

@@ -350,9 +350,10 @@ def _from_schema(node: ValuesNode, schema: Any, root_schema: dict[str, Any], dep
                 child.documented = True
                 resolved = _resolve(sub, root_schema)
                 kind = resolved.get("type") if isinstance(resolved, dict) else None
-                child.shape = {"object": MAP, "array": LIST}.get(
-                    kind, ANY if kind is None else SCALAR
-                )
+                if kind is None:
+                    child.shape = ANY
+                else:
+                    child.shape = {"object": MAP, "array": LIST}.get(str(kind), SCALAR)
                 if kind == "object" and not resolved.get("properties"):
                     child.free = True
                 if kind == "array":

@@ -179,10 +179,11 @@ def _walk(
             if isinstance(value_node, yaml.MappingNode):
                 sub = child.subchart
                 dependency = model.dependencies.get(key)
+                condition = dependency.condition if dependency else None
                 conditions = frozenset(
                     c.strip().split(".", 1)[1]
-                    for c in (dependency.condition or "").split(",")
-                    if dependency and c.strip().startswith(f"{key}.")
+                    for c in (condition or "").split(",")
+                    if c.strip().startswith(f"{key}.")
                 )
                 _walk(
                     value_node,
@@ -471,7 +472,7 @@ def _schema_hint(error: jsonschema.ValidationError) -> str | None:
                 "integer": "a whole number",
                 "number": "a number",
                 "null": "null",
-            }.get(k, k)
+            }.get(str(k), str(k))
             for k in kinds
         )
     if error.validator == "enum":

@@ -101,6 +101,7 @@ def lock(config_file: Path | None, update: bool) -> None:
             base_dir=site.root,
             offline=options.offline,
             cache_dir=options.cache_dir,
+            cache=options.cache,
             mirrors=options.mirrors,
             index_ttl=0 if update else options.index_ttl,
         )

@@ -21,6 +21,10 @@ class RecipesConfig(base.Config):
     """Never touch the network: use only the cache and the lockfile. The environment
     variable `MKDOCS_RECIPES_OFFLINE=1` turns it on as well."""
 
+    cache = opt.Type(bool, default=True)
+    """Keep indexes and chart archives between builds. Off: every build starts from an
+    empty cache of its own (and an offline build then has only the lockfile's mirrors)."""
+
     cache_dir = opt.Optional(opt.Type(str))
     """Where indexes and chart archives are cached. Default: the platform's user cache
     folder (`~/.cache/mkdocs-recipes` on Linux). Relative to mkdocs.yml."""

@@ -97,6 +97,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
                 base_dir=self._root,
                 offline=self.config.offline,
                 cache_dir=self.config.cache_dir,
+                cache=self.config.cache,
                 mirrors=self.config.mirrors,
                 index_ttl=self.config.index_ttl,
             )

@@ -5,7 +5,10 @@ Shared by the MkDocs plugin and the command line, so that both see the same sett
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,7 @@ def resolver_settings(
     base_dir: Path,
     offline: bool,
     cache_dir: str | None,
+    cache: bool = True,
     mirrors: Mapping[str, str],
     index_ttl: float,
     environ: Mapping[str, str] | None = None,
@@ -52,11 +56,20 @@ def resolver_settings(
     if index_ttl < 0:
         raise SettingsError(f"index_ttl must be 0 or more seconds, not {index_ttl}")
     return ResolverSettings(
-        cache_dir=(base_dir / cache_dir) if cache_dir else default_cache_dir(),
+        cache_dir=_cache_folder(base_dir, cache_dir, cache),
         offline=offline_requested(offline, environ),
         index_ttl=float(index_ttl),
         mirrors=tuple(Mirror.parse(p, t, base_dir) for p, t in mirrors.items()),
     )
+
+
+def _cache_folder(base_dir: Path, cache_dir: str | None, cache: bool) -> Path:
+    if not cache:
+        # A folder of this process's own, removed when the process ends.
+        folder = Path(tempfile.mkdtemp(prefix="mkdocs-recipes-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return folder
+    return (base_dir / cache_dir) if cache_dir else default_cache_dir()
 
 
 def chart_key(recipe: Recipe) -> ChartKey:

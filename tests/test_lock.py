@@ -125,3 +125,12 @@ def test_bad_mirrors_are_configuration_errors_for_build_and_lock(site, seed_text
     done = site.run("mkdocs_recipes", "lock")
     assert done.returncode == 2 and "mirrors maps a URL prefix" in done.output
     assert "Traceback" not in build.output + done.output
+
+
+def test_cache_off_leaves_no_cache_behind(site, seed_text) -> None:
+    site.page("r.md", seed_text)
+    site.recipes_options = {**site.recipes_options, "cache": False}
+    build = site.build()
+    assert build.ok, build.output
+    assert "resolves to <code>6.18.3</code>" in build.html("r")
+    assert not (site.root / "cache").exists()  # the configured cache_dir was not used

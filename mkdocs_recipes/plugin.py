@@ -18,6 +18,7 @@ from . import flux
 from .analysis import PageState, analyse_page
 from .charts.lockfile import Lockfile, LockfileError
 from .charts.resolver import ChartResolver
+from .checks.api_versions import check_template_text
 from .config import RecipesConfig
 from .findings import Finding, Severity
 from .macros import RecipeMacros
@@ -69,6 +70,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             )
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {details}")
         macros = self._macros = _macros_plugin(config)
+        self._check_site_includes(macros, config)
         functions = RecipeMacros(self._page_recipe, self.report).functions()
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
@@ -85,6 +87,24 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if self.config.enabled:
             self._page_recipe(page)
         return None
+
+    def _check_site_includes(self, macros: MacrosPlugin, config: MkDocsConfig) -> None:
+        """A site's own include files (often hand-written before this plugin) are checked
+        for Flux API versions the target release no longer serves."""
+        include_dir = macros.config.get("include_dir")
+        if not include_dir or self._root is None:
+            return  # includes then live in docs_dir, and every page there is checked
+        folder = (self._root / include_dir).resolve()
+        if folder == Path(config.docs_dir).resolve() or not folder.is_dir():
+            return
+        for file in sorted(folder.rglob("*.md")):
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            shown = Path(os.path.relpath(file, self._root)).as_posix()
+            for finding in check_template_text(text, shown, self._flux.flux_version):
+                self.report(finding)
 
     def _chart_resolver(self) -> ChartResolver:
         assert self._root is not None

@@ -258,3 +258,23 @@ kind: Deployment
     ]
     assert "removed in Flux 2.7" in reported[0][1]
     assert "write `apiVersion: helm.toolkit.fluxcd.io/v2`" in build.output
+
+
+def test_a_sites_own_stale_include_is_reported_at_its_line(offline_site, seed_text) -> None:
+    offline_site.plugins = ["recipes", {"macros": {"include_dir": "includes"}}]
+    stale = """\
+### HelmRelease
+
+```yaml title="/{{ page.meta.helmrelease_namespace }}/helmrelease.yaml"
+apiVersion: helm.toolkit.fluxcd.io/v2beta1
+kind: HelmRelease
+metadata:
+  name: {{ page.meta.helmrelease_name }}
+```
+"""
+    offline_site.write("includes/kubernetes-flux-helmrelease.md", stale)
+    offline_site.page("r.md", seed_text)
+    build = offline_site.build()
+    assert not build.ok
+    assert "includes/kubernetes-flux-helmrelease.md:4: [flux-api-not-served]" in build.output
+    assert "delete this include to use the packaged one" in build.output

@@ -13,8 +13,11 @@ import yaml
 
 from .pages import CodeBlock
 
+# libyaml when available, as MkDocs itself uses for front-matter.
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(yaml.SafeLoader):
+
+class _Loader(_Base):
     """Safe loading that reads application tags (`!ENV`, `!!python/name:`) as plain data:
     they are valid YAML, whatever the program that reads them makes of them."""
 

@@ -42,9 +42,13 @@ class FrontMatter:
         return self.first_line + node.start_mark.line
 
 
+# The loader MkDocs uses for front-matter (libyaml when available): the same YAML 1.1 reading.
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else None)

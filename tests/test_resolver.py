@@ -402,3 +402,12 @@ def test_oci_repository_mirrored_to_a_folder_keeps_its_reference(tmp_path) -> No
     shutil.rmtree(tmp_path / "cache")
     again = make(tmp_path, offline=True, mirrors=[mirror], lock=lock).resolve(key)
     assert again.problems == () and again.chart.source == "network"
+
+
+def test_a_repository_that_is_down_is_asked_once_per_build(tmp_path, fresh_chart_server) -> None:
+    fresh_chart_server.faults["/oauth2-proxy/index.yaml"] = ["404"] * 5
+    resolver = make(tmp_path, policy=FAST)
+    for constraint in ("6.18.x", "6.x", "~6.18", ">=6.0.0 <7.0.0"):
+        key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", constraint)
+        assert [p.code for p in resolver.resolve(key).problems] == ["chart-unavailable"]
+    assert len(fresh_chart_server.requests["/oauth2-proxy/index.yaml"]) == 1

@@ -102,6 +102,7 @@ class ChartResolver:
         self._memo: dict[tuple[ChartKey, bool], Resolution] = {}
         self._listings: dict[str, tuple[object, list[Problem]]] = {}
         self._indexes: dict[str, RepositoryIndex] = {}
+        self._failed_listings: dict[str, Problem] = {}
 
     def resolve(self, key: ChartKey, *, use_lock: bool = True) -> Resolution:
         memo_key = (key, use_lock)
@@ -290,6 +291,20 @@ class ChartResolver:
 
     def _listing(
         self, url: str, fetch, notes: list[Problem], local: bool = False, shown: str = ""
+    ) -> object:
+        # A listing that could not be had is not asked for again in the same build: many
+        # pages may share one repository (or one values_yaml_url) that is down.
+        failed = self._failed_listings.get(url)
+        if failed is not None:
+            raise _Unresolved(failed)
+        try:
+            return self._listing_once(url, fetch, notes, local, shown)
+        except _Unresolved as unresolved:
+            self._failed_listings[url] = unresolved.problem
+            raise
+
+    def _listing_once(
+        self, url: str, fetch, notes: list[Problem], local: bool, shown: str
     ) -> object:
         if url in self._listings:
             data, earlier = self._listings[url]

@@ -201,6 +201,11 @@ CODES: dict[str, Code] = {
             "`recipe_checks` in the front-matter names an unknown code or level.",
         ),
         Code(
+            "internal-error",
+            Severity.ERROR,
+            "mkdocs-recipes failed while analysing the page (a bug: please report it).",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

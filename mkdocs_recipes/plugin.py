@@ -164,9 +164,23 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         except (OSError, ValueError):
             # MkDocs reports unreadable files itself.
             return PageState(path=path, source="", settings=self._flux)
-        return analyse_page(
-            source, path, self._flux, self._resolver, self._levels, self._renderer(page)
-        )
+        try:
+            return analyse_page(
+                source, path, self._flux, self._resolver, self._levels, self._renderer(page)
+            )
+        except Exception as error:  # a bug of ours must not hide the rest of the site
+            log.debug("recipes: analysing %s failed", path, exc_info=True)
+            state = PageState(path=path, source=source, settings=self._flux)
+            state.findings.append(
+                Finding.of(
+                    "internal-error",
+                    path,
+                    1,
+                    f"mkdocs-recipes could not analyse this page ({type(error).__name__}: {error})",
+                    "please report it with the page; `mkdocs build -v` shows the details",
+                )
+            )
+            return state
 
     def _renderer(self, page: Any):
         """Fills in a block's Jinja with the page's variables, as mkdocs-macros will."""

@@ -30,3 +30,19 @@ def test_every_code_is_documented_with_its_severity() -> None:
     table = (ROOT / "docs" / "reference" / "codes.md").read_text()
     documented = dict(re.findall(r"^\| `([a-z-]+)` \| (\w+) \|", table, flags=re.M))
     assert documented == {name: code.severity.value for name, code in CODES.items()}
+
+
+def test_a_bug_on_one_page_is_an_error_finding_not_a_crash(monkeypatch, tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from mkdocs_recipes import plugin as plugin_module
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(plugin_module, "analyse_page", broken)
+    instance = plugin_module.RecipesPlugin()
+    page_file = SimpleNamespace(src_path="p.md", abs_src_path=None, content_string="# P\n")
+    state = instance._read(page_file, SimpleNamespace(meta={}))
+    (finding,) = state.findings
+    assert finding.code == "internal-error" and "KeyError" in finding.message

@@ -210,10 +210,6 @@ class Constraint:
     def admits(self, version: Version) -> bool:
         return any(all(c.admits(version) for c in group) for group in self.groups)
 
-    @property
-    def has_prerelease(self) -> bool:
-        return any(c.bound.prerelease for group in self.groups for c in group)
-
     def __str__(self) -> str:
         return self.text
 

@@ -129,14 +129,6 @@ class ValuesModel:
             node = found
         return node
 
-    def default_at(self, path: tuple[str, ...]) -> Any:
-        value: Any = self.chart.values
-        for key in path:
-            if not isinstance(value, dict) or key not in value:
-                return None
-            value = value[key]
-        return value
-
 
 # Models of recently used charts (a chart object is shared by every page that pins it, and
 # kept across `mkdocs serve` rebuilds), bounded like the parsed charts themselves.

@@ -28,7 +28,6 @@ class _Context:
     #: Added to messages when the block was read under a parent path it does not show.
     where: str = ""
     findings: list[Finding] = field(default_factory=list)
-    reported_lines: set[int] = field(default_factory=set)
     #: Paths (from the chart's root) already reported, so the schema does not repeat them.
     reported_paths: set[tuple[str, ...]] = field(default_factory=set)
     #: Where this context's model sits in the top chart's values (a subchart's key).
@@ -43,7 +42,6 @@ class _Context:
         path: tuple[str, ...] | None = None,
     ) -> None:
         line = self.block.line_of(node)
-        self.reported_lines.add(line)
         if path is not None:
             self.reported_paths.add((*self.prefix, *path))
         column = node.start_mark.column + 1 + self.block.block.indent
@@ -255,7 +253,6 @@ def _sub_context(context: _Context, sub: ValuesModel, at: tuple[str, ...]) -> _C
         context.page_path,
         context.where,
         context.findings,
-        context.reported_lines,
         context.reported_paths,
         (*context.prefix, *at),
     )

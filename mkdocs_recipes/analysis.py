@@ -26,7 +26,7 @@ from .fragments import YamlBlock, merge_values, read_yaml_block
 from .frontmatter import FrontMatter, read_front_matter
 from .pages import CodeBlock, code_blocks
 from .project import chart_key, resolution_findings
-from .recipe import RECIPE_KEYS, Recipe, recipe_from_front_matter
+from .recipe import CHART_KEYS, Recipe, declares_recipe, recipe_from_front_matter
 from .severities import LevelProblem, apply_levels, read_levels
 
 
@@ -70,9 +70,9 @@ def analyse_page(
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
     page_levels = dict(levels or {})
     if findings:
-        state.declared = any(f"{key}:" in source for key in RECIPE_KEYS)
+        state.declared = any(f"{key}:" in source for key in ("helm_chart_name", *CHART_KEYS))
     else:
-        state.declared = any(key in front_matter.data for key in RECIPE_KEYS)
+        state.declared = declares_recipe(front_matter.data)
         state.settings, problems = _page_settings(front_matter, site, path)
         state.findings += problems
         state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)

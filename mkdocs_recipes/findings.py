@@ -81,6 +81,11 @@ CODES: dict[str, Code] = {
             "`links` is not a list of {name, uri} mappings.",
         ),
         Code(
+            "recipe-without-chart",
+            Severity.WARNING,
+            "Recipe-only keys (helm_chart_version, ...) on a page without helm_chart_name.",
+        ),
+        Code(
             "recipe-chart-mismatch",
             Severity.WARNING,
             "helm_chart_name looks like another chart of the repository than the page is about.",

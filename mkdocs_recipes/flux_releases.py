@@ -109,8 +109,18 @@ class ApiVerdict:
     hint: str
 
 
+def is_flux_api(api_version: str) -> bool:
+    """Whether `api_version` belongs to one of Flux's API groups (`*.toolkit.fluxcd.io`).
+    Others (`kustomize.config.k8s.io`, `apps`, other operators' groups) are not Flux's."""
+    group = api_version.rpartition("/")[0]
+    return group.endswith(".toolkit.fluxcd.io")
+
+
 def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
-    """None when `release` serves it (or the kind is not tracked); else what is wrong."""
+    """None when `release` serves it (or it is not a Flux API, or the kind is not tracked);
+    else what is wrong."""
+    if not is_flux_api(api_version):
+        return None
     verdict = serves(api_version, kind, release)
     if verdict is None or verdict:
         return None

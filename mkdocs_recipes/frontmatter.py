@@ -115,7 +115,7 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
                 path,
                 2,
                 "front-matter must be a mapping of `key: value` lines; MkDocs ignores it",
-                hint="write one `key: value` per line, e.g. `helm_chart_name: podinfo`",
+                hint="write one `key: value` per line, e.g. `title: Install the chart`",
             )
         ]
     nodes: dict[str, yaml.Node] = {}

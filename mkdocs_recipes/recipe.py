@@ -1,11 +1,14 @@
 """Recipe front-matter -> a typed, validated `Recipe`.
 
-A page is a recipe when its front-matter has `helm_chart_name`. Each problem becomes a
-`Finding` at the line of the offending key, with a hint of what to write instead.
+A page is a recipe when its front-matter has `helm_chart_name`, and only then. Keys that
+themes and other plugins use as well (`slug`, `title`, `description`, `links`, ...) never
+make a page one. Each problem becomes a `Finding` at the line of the offending key, with a
+hint of what to write instead, drawn from the page itself (never from an example chart).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,15 +33,20 @@ OPTIONAL_KEYS = (
     "values_yaml_url",
     "slug",
 )
-#: Keys that only make sense on a recipe: their presence without `helm_chart_name`
-#: means an author meant to write one.
-RECIPE_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
-_EXAMPLES = {
-    "helm_chart_name": "podinfo",
-    "helm_chart_version": '"6.5.x"',
-    "helm_chart_repo_url": "https://stefanprodan.github.io/podinfo",
-    "helmrelease_namespace": "podinfo",
-}
+#: Keys that only make sense on a recipe, besides `helm_chart_name` (`slug` is shared with
+#: Material's blog and other plugins, so it is not one of them).
+CHART_KEYS = (
+    "helm_chart_version",
+    "helm_chart_repo_url",
+    "helm_chart_repo_name",
+    "helmrelease_name",
+    "helmrelease_namespace",
+    "kustomization_name",
+    "values_yaml_url",
+)
+_CHART_PREFIXES = ("helm_chart_", "helmrelease_")
+_GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([^/\s]+)/([^/\s#?]+)")
+_GITHUB_RAW = re.compile(r"^https?://raw\.githubusercontent\.com/([^/\s]+)/([^/\s#?]+)/")
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,20 @@ def is_recipe(meta: dict[str, Any]) -> bool:
     return "helm_chart_name" in meta
 
 
+def chart_keys_in(meta: dict[str, Any]) -> list[str]:
+    """The recipe-only keys (other than `helm_chart_name`) a page's metadata has."""
+    return [
+        key
+        for key in meta
+        if isinstance(key, str) and (key in CHART_KEYS or key.startswith(_CHART_PREFIXES))
+    ]
+
+
+def declares_recipe(meta: dict[str, Any]) -> bool:
+    """A recipe, or a page whose author meant one (chart keys without the chart name)."""
+    return is_recipe(meta) or bool(chart_keys_in(meta))
+
+
 def read_recipe(source: str, path: str) -> tuple[Recipe | None, list[Finding]]:
     """Read the recipe of a page source (None for an ordinary page or a broken recipe)."""
     front_matter, findings = read_front_matter(source, path)
@@ -94,10 +116,26 @@ def read_recipe(source: str, path: str) -> tuple[Recipe | None, list[Finding]]:
 def recipe_from_front_matter(
     front_matter: FrontMatter, path: str
 ) -> tuple[Recipe | None, list[Finding]]:
-    """Validate front-matter as a recipe. Pages with no recipe keys give (None, [])."""
+    """Validate front-matter as a recipe. Pages without `helm_chart_name` are not recipes:
+    (None, []), or one finding when they carry keys only a recipe uses."""
     data = front_matter.data
-    if not any(key in data for key in RECIPE_KEYS):
-        return None, []
+    if not is_recipe(data):
+        stray = chart_keys_in(data)
+        if not stray:
+            return None, []
+        shown = ", ".join(f"`{k}`" for k in stray[:4]) + (" ..." if len(stray) > 4 else "")
+        return None, [
+            Finding.of(
+                "recipe-without-chart",
+                path,
+                front_matter.line_of(stray[0]),
+                f"the front-matter has recipe keys ({shown}) but no `helm_chart_name`, so "
+                "this page is not read as a recipe and nothing on it is checked",
+                "add `helm_chart_name:` with the chart's name as its repository lists it"
+                + _chart_name_suggestion(data)
+                + ", or remove these keys if the page is not a recipe",
+            )
+        ]
     reader = _Reader(front_matter, path)
     for key in REQUIRED_KEYS:
         if key not in data or data[key] is None or data[key] == "":
@@ -108,7 +146,8 @@ def recipe_from_front_matter(
             "recipe-invalid-name",
             "helm_chart_name",
             f"helm_chart_name {chart!r} is not a Helm chart name",
-            "use the chart's name as published in its repository, e.g. `podinfo`",
+            "use the chart's name exactly as its repository's index or registry lists it"
+            " (letters, digits, `-`, `_`, `.`; no repository prefix)",
         )
         chart = None
     version = reader.version()
@@ -192,13 +231,12 @@ class _Reader:
         )
 
     def missing(self, key: str) -> None:
-        example = _EXAMPLES.get(key, "...")
         self.report(
             "recipe-missing-key",
             key,
             f"recipe front-matter has no `{key}`"
             + (" (it is empty)" if key in self.fm.data else ""),
-            f"add `{key}: {example}` to the front-matter",
+            missing_key_hint(key, self.fm.data),
         )
 
     def string(self, key: str, required: bool = True) -> str | None:
@@ -348,3 +386,60 @@ def _yaml_type(value: object) -> str:
     if isinstance(value, bool):
         return "boolean"
     return type(value).__name__
+
+
+def missing_key_hint(key: str, data: dict[str, Any]) -> str:
+    """What to write for a missing recipe key, from what the page itself says."""
+    if key == "helm_chart_name":
+        return (
+            "add `helm_chart_name:` with the chart's name as its repository lists it"
+            + _chart_name_suggestion(data)
+        )
+    if key == "helm_chart_version":
+        return (
+            "add `helm_chart_version:` with the chart version the page was written for, "
+            'quoted: an exact version ("1.4.2") or a range ("1.4.x")'
+        )
+    if key == "helm_chart_repo_url":
+        hint = (
+            "add `helm_chart_repo_url:` with the address of the repository that publishes "
+            "the chart (the https:// URL whose index.yaml lists it, or oci://registry/path)"
+        )
+        return hint + _repository_suggestion(data)
+    if key == "helmrelease_namespace":
+        chart = data.get("helm_chart_name")
+        if isinstance(chart, str) and not kubernetes.label_problem(chart):
+            return f"add `helmrelease_namespace: {chart}` (or the namespace the release goes to)"
+        return "add `helmrelease_namespace:` with the namespace the release is installed into"
+    return f"add `{key}:` to the front-matter"
+
+
+def _chart_name_suggestion(data: dict[str, Any]) -> str:
+    """`; values_yaml_url suggests `x`` when the link's path names the chart's folder."""
+    url = data.get("values_yaml_url")
+    if not isinstance(url, str):
+        return ""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) >= 2 and parts[-1] in ("values.yaml", "values.yml"):
+        name = parts[-2]
+        if _valid_chart_name(name) and name not in ("main", "master", "chart", "helm"):
+            return f" (values_yaml_url suggests `{name}`)"
+    return ""
+
+
+def _repository_suggestion(data: dict[str, Any]) -> str:
+    """Where charts whose sources live on GitHub are often published, when the page's own
+    values_yaml_url or upstream points to a GitHub repository."""
+    for key in ("values_yaml_url", "upstream"):
+        url = data.get(key)
+        if not isinstance(url, str):
+            continue
+        match = _GITHUB.match(url) or _GITHUB_RAW.match(url)
+        if match:
+            owner, repository = match.group(1), match.group(2).removesuffix(".git")
+            return (
+                f"; the page's {key} points to github.com/{owner}/{repository}, whose charts "
+                f"are often published at https://{owner.lower()}.github.io/{repository} "
+                "(check its README)"
+            )
+    return ""

@@ -56,7 +56,7 @@ def test_ordinary_page_is_not_a_recipe() -> None:
     assert read_recipe("# No front-matter\n", "a.md") == (None, [])
 
 
-@pytest.mark.parametrize("key", REQUIRED_KEYS)
+@pytest.mark.parametrize("key", [k for k in REQUIRED_KEYS if k != "helm_chart_name"])
 def test_each_missing_required_key_is_named(key: str) -> None:
     text = re.sub(rf"^{key}:.*\n", "", GOOD, flags=re.M)
     recipe, findings = read_recipe(text, "p.md")
@@ -160,12 +160,55 @@ def test_front_matter_that_is_not_a_mapping() -> None:
     assert [f.code for f in findings] == ["front-matter-not-mapping"]
 
 
-def test_partial_recipe_without_chart_name_is_reported() -> None:
+def test_partial_recipe_without_chart_name_gets_one_finding() -> None:
     text = "---\ntitle: x\nhelm_chart_version: 1.0.0\nhelmrelease_namespace: demo\n---\n"
+    recipe, findings = read_recipe(text, "p.md")
+    assert recipe is None
+    assert [(f.code, f.line, f.severity.value) for f in findings] == [
+        ("recipe-without-chart", 3, "warning")
+    ]
+    assert "`helm_chart_version`, `helmrelease_namespace`" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "slug: docker-compose\ntitle: Compose",
+        "slug: my-post\ndate: 2024-01-02\ncategories:\n  - news\ntags: [a]",
+        "title: T\ndescription: D\nstatus: new\nupstream: https://example.org\n"
+        "links:\n  - name: a\n    uri: https://example.org",
+        "helm: true\nchart: x\nrelease_notes: y",
+    ],
+)
+def test_shared_keys_never_make_a_page_a_recipe(front_matter: str) -> None:
+    assert read_recipe(f"---\n{front_matter}\n---\n# Page\n", "p.md") == (None, [])
+
+
+@pytest.mark.parametrize("key", ["helmrelease_values", "helm_chart_digest", "values_yaml_url"])
+def test_any_chart_specific_key_without_a_chart_name_is_reported(key: str) -> None:
+    _, findings = read_recipe(f"---\ntitle: T\n{key}: https://x.org/v.yaml\n---\n", "p.md")
+    assert [f.code for f in findings] == ["recipe-without-chart"]
+
+
+def test_hints_come_from_the_page_never_from_an_example_chart() -> None:
+    text = (
+        "---\nhelm_chart_version: 2.30.0\nhelm_chart_name: aws-ebs-csi-driver\n"
+        "helmrelease_namespace: kube-system\n"
+        "values_yaml_url: https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/"
+        "charts/aws-ebs-csi-driver/values.yaml\n---\n"
+    )
     _, findings = read_recipe(text, "p.md")
-    missing = {f.message for f in findings if f.code == "recipe-missing-key"}
-    assert any("helm_chart_name" in m for m in missing)
-    assert any("helm_chart_repo_url" in m for m in missing)
+    (missing,) = findings
+    assert missing.code == "recipe-missing-key"
+    assert "podinfo" not in (missing.hint or "")
+    assert "https://kubernetes-sigs.github.io/aws-ebs-csi-driver" in (missing.hint or "")
+    # Without a link to go by, the hint describes what to write.
+    _, findings = read_recipe(re.sub(r"^values_yaml_url.*\n", "", text, flags=re.M), "p.md")
+    assert "podinfo" not in (findings[0].hint or "")
+    assert "index.yaml" in (findings[0].hint or "")
+    # A missing chart name is suggested from the folder values_yaml_url points into.
+    _, findings = read_recipe(re.sub(r"^helm_chart_name.*\n", "", text, flags=re.M), "p.md")
+    assert "`aws-ebs-csi-driver`" in (findings[0].hint or "")
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,17 @@
-"""Hand-written Flux manifests whose apiVersion the target Flux release does not serve."""
+"""Flux objects whose apiVersion the target Flux release does not serve.
+
+Every mapping that names an `apiVersion` and a `kind` is judged: an object's own, and the
+references inside it (`healthChecks`, `dependsOn`, `sourceRef`, `chartRef`, ...). Only
+Flux's API groups are judged; kustomize's `kustomization.yaml` and other groups are not
+Flux's business.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+import yaml
 
 from ..findings import Finding
 from ..flux_releases import judge
@@ -11,53 +20,99 @@ from ..pages import code_blocks
 
 
 def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list[Finding]:
-    """A finding at the `apiVersion` line of every object `release` would reject."""
+    """A finding at every `apiVersion` line that `release` would reject."""
     findings = []
     for block in blocks:
-        for document in block.manifests:
-            api, kind = document.data.get("apiVersion"), document.data.get("kind")
-            if not isinstance(api, str) or not isinstance(kind, str):
-                continue
-            verdict = judge(api, kind, release)
-            if verdict is None:
-                continue
-            found = mapping_value_node(document.node, "apiVersion")
-            line = block.line_of(found[1]) if found else block.block.first_line
-            findings.append(
-                Finding.of("flux-api-not-served", path, line, verdict.message, verdict.hint)
-            )
-    return findings
-
-
-_API_LINE = re.compile(r"""^(?P<indent>\s*)apiVersion:\s*["']?(?P<api>[^\s"'#]+)""")
-_KIND_LINE = re.compile(r"""^(?P<indent>\s*)kind:\s*["']?(?P<kind>[A-Za-z]+)""")
-
-
-def check_template_text(text: str, path: str, release: str) -> list[Finding]:
-    """The same check on a template (a site's own include file): its YAML holds Jinja, so
-    `apiVersion:` and `kind:` lines are read as lines rather than parsed."""
-    findings = []
-    for block in code_blocks(text):
-        if not block.is_yaml:
-            continue
-        pending: tuple[int, str, str] | None = None
-        for index, line in enumerate(block.lines):
-            api = _API_LINE.match(line)
-            if api:
-                pending = (index, api["indent"], api["api"])
-                continue
-            kind = _KIND_LINE.match(line)
-            if kind and pending and kind["indent"] == pending[1]:
-                verdict = judge(pending[2], kind["kind"], release)
+        for document in block.documents:
+            for api_node, api, kind in _typed_mappings(document.node):
+                verdict = judge(api, kind, release)
                 if verdict is not None:
                     findings.append(
                         Finding.of(
                             "flux-api-not-served",
                             path,
-                            block.file_line(pending[0]),
+                            block.line_of(api_node),
                             verdict.message,
-                            verdict.hint + " (or delete this include to use the packaged one)",
+                            verdict.hint,
                         )
                     )
-                pending = None
     return findings
+
+
+def _typed_mappings(node: yaml.Node, depth: int = 0) -> Iterator[tuple[yaml.Node, str, str]]:
+    """(apiVersion value node, apiVersion, kind) of every mapping that has both."""
+    if depth > 100:
+        return
+    if isinstance(node, yaml.MappingNode):
+        api = mapping_value_node(node, "apiVersion")
+        kind = mapping_value_node(node, "kind")
+        if (
+            api is not None
+            and kind is not None
+            and isinstance(api[1], yaml.ScalarNode)
+            and isinstance(kind[1], yaml.ScalarNode)
+        ):
+            yield api[1], str(api[1].value), str(kind[1].value)
+        for _, value in node.value:
+            yield from _typed_mappings(value, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _typed_mappings(item, depth + 1)
+
+
+_KEY_LINE = re.compile(
+    r"""^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>apiVersion|kind):[ ]*["']?(?P<value>[^\s"'#]+)"""
+)
+_CONTENT = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)\S")
+
+
+def check_template_text(text: str, path: str, release: str) -> list[Finding]:
+    """The same check on a template (a site's own include file): its YAML holds Jinja, so
+    it is read line by line. `apiVersion` and `kind` at the same column of one mapping
+    belong together, in either order, at any depth."""
+    findings = []
+    for block in code_blocks(text):
+        if not block.is_yaml:
+            continue
+        for index, api, kind in _template_pairs(block.lines):
+            verdict = judge(api, kind, release)
+            if verdict is not None:
+                findings.append(
+                    Finding.of(
+                        "flux-api-not-served",
+                        path,
+                        block.file_line(index),
+                        verdict.message,
+                        verdict.hint + " (or delete this include to use the packaged one)",
+                    )
+                )
+    return findings
+
+
+def _template_pairs(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    # column -> {"apiVersion": (line index, value), "kind": (line index, value)}
+    open_maps: dict[int, dict[str, tuple[int, str]]] = {}
+
+    def close(column: int) -> Iterator[tuple[int, str, str]]:
+        """Mappings at `column` or deeper end here."""
+        for at in sorted(c for c in open_maps if c >= column):
+            keys = open_maps.pop(at)
+            if "apiVersion" in keys and "kind" in keys:
+                yield keys["apiVersion"][0], keys["apiVersion"][1], keys["kind"][1]
+
+    for index, line in enumerate(lines):
+        content = _CONTENT.match(line)
+        if content is None or line.lstrip().startswith(("#", "{%", "{#")):
+            continue
+        lead = content["lead"]
+        column = len(lead)
+        if "-" in lead:
+            # A list item starts a new mapping at its content column; the dash's own
+            # column closes what was open from there on.
+            yield from close(len(lead) - len(lead.lstrip(" ")))
+        else:
+            yield from close(column + 1)
+        match = _KEY_LINE.match(line)
+        if match:
+            open_maps.setdefault(column, {})[match["key"]] = (index, match["value"])
+    yield from close(0)

@@ -97,7 +97,7 @@ def analyse_page(
     blocks = [b for b in code_blocks(source) if b.is_yaml and not b.skipped]
     rendered = [_rendered(b, render) for b in blocks]
     state.yaml_blocks = [read_yaml_block(b) for b in rendered if b is not None]
-    state.findings += check_yaml_syntax(state.yaml_blocks, path)
+    state.findings += check_yaml_syntax(state.yaml_blocks, path, recipe=recipe is not None)
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)
     model = None

@@ -146,6 +146,18 @@ CODES: dict[str, Code] = {
             "A YAML code block on the page does not parse.",
         ),
         Code(
+            "yaml-elision",
+            Severity.INFO,
+            "A line that stands for omitted lines (`...`, `<snip>`); a warning in a recipe's "
+            "values block.",
+        ),
+        Code(
+            "yaml-placeholder",
+            Severity.INFO,
+            "A placeholder that is not valid YAML as written (`*****`, `[A]@[B]`); a warning "
+            "in a recipe's values block.",
+        ),
+        Code(
             "yaml-duplicate-key",
             Severity.ERROR,
             "A key is given twice in one mapping of a YAML block (YAML keeps the last).",

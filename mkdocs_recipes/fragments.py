@@ -12,6 +12,14 @@ from typing import Any
 import yaml
 
 from .pages import CodeBlock
+from .placeholders import (
+    PLACEHOLDER,
+    StandIn,
+    error_lines,
+    quote_placeholder,
+    shown,
+    without_elisions,
+)
 
 # libyaml when available, as MkDocs itself uses for front-matter.
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -48,6 +56,8 @@ class YamlBlock:
     block: CodeBlock
     documents: tuple[YamlDocument, ...]
     error: yaml.YAMLError | None = None
+    #: Elision lines and placeholders changed so that the rest of the block parses.
+    stand_ins: tuple[StandIn, ...] = ()
 
     def line_of(self, node: yaml.Node) -> int:
         """The file line of a node of this block."""
@@ -88,9 +98,35 @@ class YamlBlock:
         return data
 
 
+#: Placeholders quoted, at most, before a block is judged as not parsing.
+_MAX_QUOTED = 20
+
+
 def read_yaml_block(block: CodeBlock) -> YamlBlock:
-    """Parse every document of a block once, keeping both its nodes and its data."""
-    loader = _Loader(block.text)
+    """Parse every document of a block once, keeping both its nodes and its data.
+
+    Elision lines and placeholders that break the parse are stood in for, line for line
+    (see `placeholders`), so the rest of a documentation example is still read."""
+    text, stand_ins = without_elisions(block.text)
+    original = block.text.split("\n")
+    for _ in range(_MAX_QUOTED):
+        documents, error = _parse(text)
+        if error is None:
+            return YamlBlock(block, documents, None, tuple(stand_ins))
+        for line in error_lines(error):
+            fixed = quote_placeholder(text, line)
+            if fixed is not None:
+                text = fixed
+                read_as = shown(text.split("\n")[line])
+                stand_ins.append(StandIn(line, PLACEHOLDER, shown(original[line]), read_as))
+                break
+        else:
+            break
+    return YamlBlock(block, (), error, tuple(stand_ins))
+
+
+def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
+    loader = _Loader(text)
     documents = []
     try:
         while loader.check_node():
@@ -98,10 +134,10 @@ def read_yaml_block(block: CodeBlock) -> YamlBlock:
             if node is not None:
                 documents.append(YamlDocument(loader.construct_document(node), node))
     except yaml.YAMLError as error:
-        return YamlBlock(block, (), error)
+        return (), error
     finally:
         loader.dispose()
-    return YamlBlock(block, tuple(documents))
+    return tuple(documents), None
 
 
 def mapping_value_node(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:

@@ -8,7 +8,9 @@ no effect unless the page enables the subchart, and blocks that belong to anothe
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +18,9 @@ import jsonschema
 import yaml
 
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..fragments import YamlBlock, merge_values
+from ..placeholders import is_placeholder
 
 
 @dataclass
@@ -56,13 +59,27 @@ def check_values_blocks(
     """Findings for every values fragment among `blocks`, against `model`."""
     findings: list[Finding] = []
     page_values: dict[str, Any] = {}
-    for block in blocks:
-        if block.is_values:
-            page_values = merge_values(page_values, block.values())
-    for block in blocks:
-        if block.is_values:
-            findings += _check_block(block, model, page_path, page_values)
+    values_blocks = [block for block in blocks if block.is_values]
+    for block in values_blocks:
+        page_values = merge_values(page_values, block.values())
+    indents = [_indent(block) for block in values_blocks]
+    for number, block in enumerate(values_blocks):
+        others = [i for n, i in enumerate(indents) if n != number and i is not None]
+        # The seed's convention: values blocks indented 4, ready to paste under `values:`.
+        usual = Counter(others).most_common(1)[0][0] if others else 4
+        indent = indents[number]
+        deeper = indent is not None and indent > usual
+        findings += _check_block(block, model, page_path, page_values, deeper)
     return findings
+
+
+def _indent(block: YamlBlock) -> int | None:
+    """The column a block's keys start at (None when it is wrapped in `values:`, which says
+    where it goes whatever its indentation)."""
+    node = block.documents[0].node
+    if _fragment_node(block) is not node:
+        return None
+    return node.start_mark.column
 
 
 def _fragment_node(block: YamlBlock) -> yaml.MappingNode:
@@ -78,11 +95,15 @@ def _fragment_node(block: YamlBlock) -> yaml.MappingNode:
 
 
 def _check_block(
-    block: YamlBlock, model: ValuesModel, page_path: str, page_values: dict[str, Any]
+    block: YamlBlock,
+    model: ValuesModel,
+    page_path: str,
+    page_values: dict[str, Any],
+    deeper: bool = False,
 ) -> list[Finding]:
     root_node = _fragment_node(block)
     context = _Context(model, block, page_path)
-    anchor = _anchor(root_node, model, context)
+    anchor = _anchor(root_node, model, context, deeper)
     if anchor is None:
         return context.findings
     node = model.node_at(anchor)
@@ -97,50 +118,88 @@ def _check_block(
 
 
 def _keys(node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
-    # `<<: *defaults` merges another mapping in; it is not a key of its own.
-    return [(str(k.value), k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
+    # `<<: *defaults` merges another mapping in; it is not a key of its own. A placeholder
+    # (`<name>:`, `...:`) stands for keys the reader chooses.
+    return [
+        (str(k.value), k, v)
+        for k, v in node.value
+        if k.tag != "tag:yaml.org,2002:merge" and not is_placeholder(k.value)
+    ]
 
 
 def _anchor(
-    root_node: yaml.MappingNode, model: ValuesModel, context: _Context
+    root_node: yaml.MappingNode, model: ValuesModel, context: _Context, deeper: bool = False
 ) -> tuple[str, ...] | None:
-    """Where in the values tree the block's top keys sit: usually the root."""
-    keys = [key for key, _, _ in _keys(root_node)]
-    if not keys or any(key in model.root.children for key in keys):
+    """Where in the values tree the block's top keys sit: the root, or the one parent path
+    where most of them exist (a block showing the children of a key it does not show).
+    None when the block is reported as a whole and not checked key by key."""
+    entries = _keys(root_node)
+    keys = [key for key, _, _ in entries]
+    if not keys:
         return ()
-    parents: list[set[tuple[str, ...]]] = []
+    at_root = sum(1 for key in keys if key in model.root.children)
+    if at_root == len(keys):
+        return ()
+    counts: Counter[tuple[str, ...]] = Counter()
     for key in keys:
-        places = {path[:-1] for path in model.index.get(key, []) if len(path) > 1}
-        if places:
-            parents.append(places)
-    if not parents and len(keys) > 1:
-        first = root_node.value[0][0]
+        for parent in {path[:-1] for path in model.index.get(key, []) if len(path) > 1}:
+            counts[parent] += 1
+    best = max(counts.values(), default=0)
+    places = sorted(parent for parent, count in counts.items() if count == best)
+    first = entries[0][1]
+    if best and (best > at_root or (best == at_root and deeper)):
+        if len(places) == 1:
+            (anchor,) = places
+            dotted = ".".join(anchor)
+            share = (
+                "its top keys are"
+                if best == len(keys)
+                else f"{best} of its {len(keys)} top keys are"
+            )
+            context.report(
+                "values-anchored",
+                first,
+                f"this block shows the contents of `{dotted}`: {share} keys of `{dotted}` in "
+                f"{model.label}, so it is checked there",
+                f"show the parent key (`{anchor[-1]}:`) so readers know where to paste it",
+            )
+            context.where = f" (this block is read under `{dotted}`)"
+            return anchor
+        if at_root == 0:
+            shown = ", ".join(f"`{'.'.join(p)}`" for p in places[:3])
+            context.report(
+                "values-anchored",
+                first,
+                f"this block's keys exist under several parents in {model.label} ({shown}"
+                f"{' ...' if len(places) > 3 else ''}), so it was not checked",
+                "show the parent key so readers (and this check) know where it goes",
+            )
+            return None
+    if at_root == 0 and len(keys) > 1 and not any(_close_match(k, model.root) for k in keys):
         shown = ", ".join(f"`{k}`" for k in keys[:4]) + (" ..." if len(keys) > 4 else "")
-        context.report(
+        finding = Finding.of(
             "values-foreign-block",
-            first,
-            f"none of this block's keys ({shown}) exist in {model.label}; "
-            "it looks like values of another chart",
-            "check the chart this page pins, or mark the block `<!-- recipes: skip -->` "
-            "if it is not chart values",
+            context.page_path,
+            context.block.line_of(first),
+            f"none of this block's keys ({shown}) exist at the top level of {model.label}; "
+            "it looks like values of another chart, or another file",
+            "check the chart this page pins, give the block a title naming its file, or mark "
+            "it `<!-- recipes: skip -->` if it is not chart values",
+            column=first.start_mark.column + 1 + context.block.block.indent,
         )
+        if _indent(context.block) == 0:
+            # Not indented to paste under `values:`, nor wrapped in it: likely not values.
+            finding = dataclasses.replace(finding, severity=Severity.INFO)
+        context.findings.append(finding)
         return None
-    if not parents:
-        return ()  # one unknown key: reported as such
-    common = set.intersection(*parents) if len(parents) == len(keys) else set()
-    if len(common) == 1:
-        (anchor,) = common
-        dotted = ".".join(anchor)
-        context.where = f" (this block is read under `{dotted}`)"
-        context.report(
-            "values-anchored",
-            root_node.value[0][0],
-            f"the keys of this block exist only under `{dotted}` in {model.label}, so the "
-            f"block is read as the contents of `{dotted}`",
-            f"show the parent key (`{anchor[-1]}:`) so readers know where to paste it",
-        )
-        return anchor
     return ()
+
+
+def _close_match(key: str, node: ValuesNode) -> bool:
+    siblings = list(node.children)
+    return bool(difflib.get_close_matches(key, siblings, n=1, cutoff=0.75)) or key.lower() in {
+        s.lower() for s in siblings
+    }
 
 
 def _shape_of(node: yaml.Node) -> str:
@@ -192,6 +251,8 @@ def _walk(
                     conditions | {"enabled"},
                 )
             continue
+        if isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value):
+            continue  # a blank for the reader (`<count>`, `...`) is not a wrong shape
         shape = _shape_of(value_node)
         if _contradicts(child, shape):
             dotted = ".".join((*context.prefix, *path, key))
@@ -222,7 +283,9 @@ def _check_items(
     wrong = [
         item
         for item in sequence.value
-        if _shape_of(item) in (MAP, SCALAR) and _shape_of(item) != child.item_shape
+        if _shape_of(item) in (MAP, SCALAR)
+        and _shape_of(item) != child.item_shape
+        and not (isinstance(item, yaml.ScalarNode) and is_placeholder(item.value))
     ]
     if not wrong:
         return
@@ -420,6 +483,8 @@ def _schema_finding(
     full = (*prefix, *(str(p) for p in error.absolute_path))
     if tuple(full[: len(anchor)]) != anchor:
         return
+    if is_placeholder(error.instance):
+        return  # `port: <port>` is a blank for the reader, not a wrong type
     if any(full[: len(done)] == done for done in context.reported_paths):
         return  # already reported as an unknown key or a shape
     relative = full[len(anchor) :]

@@ -1,16 +1,23 @@
-"""YAML that does not parse, and keys given twice, in any YAML block of a page."""
+"""YAML that does not parse, keys given twice, and the elisions and placeholders that
+documentation examples use, in any YAML block of a page."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import yaml
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..fragments import YamlBlock
+from ..placeholders import ELISION, StandIn
 
 
-def check_yaml_syntax(blocks: list[YamlBlock], path: str) -> list[Finding]:
+def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) -> list[Finding]:
+    """`recipe`: the page is a recipe, whose values blocks readers paste as they are."""
     findings = []
     for block in blocks:
+        pasted = recipe and block.is_values
+        findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         error = block.error
         if error is not None:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -61,3 +68,30 @@ def _duplicates(node: yaml.Node, block: YamlBlock, path: str) -> list[Finding]:
         for item in node.value:
             findings += _duplicates(item, block, path)
     return findings
+
+
+def _stand_in(stand_in: StandIn, block: YamlBlock, path: str, pasted: bool) -> Finding:
+    line = block.block.file_line(stand_in.index)
+    shown = stand_in.original
+    if stand_in.kind == ELISION:
+        finding = Finding.of(
+            "yaml-elision",
+            path,
+            line,
+            f"`{shown}` stands for lines left out; it is not YAML, so a reader who pastes "
+            "this block gets an error (the rest of the block was still checked)",
+            f"write it as a comment, `# {shown.lstrip('- ')}`, so the block pastes as it is",
+        )
+    else:
+        finding = Finding.of(
+            "yaml-placeholder",
+            path,
+            line,
+            f"`{shown}` holds a placeholder that is not valid YAML as written (the rest of "
+            "the block was still checked)",
+            f"quote it, `{stand_in.replacement}`, so the block pastes as valid YAML",
+        )
+    if pasted:
+        # Readers paste a recipe's values blocks as they are.
+        finding = dataclasses.replace(finding, severity=Severity.WARNING)
+    return finding

@@ -1,0 +1,132 @@
+"""Documentation YAML is not a file: elisions and placeholders.
+
+Examples in docs leave parts out (`...`, `<snip>`, `[...]`) and leave blanks for the reader
+(`<secretKey>`, `[GCP_SA]`, `*****`, `${VAR}`, `REPLACE_ME`). Some of these are not valid
+YAML as written. Before a block is parsed, elision lines become comments and placeholders
+that break the parse are quoted, line for line, so the rest of the block is still read and
+checked; each such change is remembered as a `StandIn` and reported under its own code,
+never as a syntax error. Placeholders that are valid YAML are left as they are, but the
+values checks do not judge them (`replicas: <count>` is not a wrong type).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+#: A whole line that stands for omitted content (after its indentation and any `- `).
+_ELISION_LINE = re.compile(
+    r"""^(?:-[ ]+)?(?:
+        \.{3,}|…
+      | \[[ ]*(?:\.{3,}|…)[ ]*\]
+      | \([ ]*(?:\.{3,}|…)[ ]*\)
+      | \{[ ]*(?:\.{3,}|…)[ ]*\}
+      | <[ ]*(?:snip|snipped|truncated|omitted|elided|more|\.{3,}|…)[^<>]*>
+    )[ ]*(?:\#.*)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Blanks left for the reader inside a key or a value.
+_TOKEN = re.compile(
+    r"""
+      <[A-Za-z_][\w.\- /]*>                 # <secretKey>, <your-domain>
+    | \[[A-Z][A-Z0-9_\-]*\]                 # [GCP_SA], [PROJECT_ID]
+    | \$\{[^}\s]+\}                         # ${VAR}
+    | \*{3,}                                # *****
+    | \b(?:REPLACE_?ME|CHANGE_?ME|YOUR_[A-Z0-9_]+|FIXME|TODO)\b
+    | \b[xX]{4,}\b                          # xxxx
+    """,
+    re.VERBOSE,
+)
+_ELIDED_VALUE = re.compile(r"^(?:\.{3,}|…|<[ ]*(?:snip|truncated|omitted|\.{3,})[^<>]*>)$", re.I)
+
+#: `lead` (indentation and dashes), optional `key: `, then the value and a comment.
+_LINE = re.compile(
+    r"""^(?P<lead>[ ]*(?:-[ ]+)*)
+        (?:(?P<key>[^\s'"\#\-][^:\#]*?|'[^']*'|"[^"]*"):(?:[ ]+|$))?
+        (?P<value>.*?)
+        (?P<comment>[ ]+\#.*)?$""",
+    re.VERBOSE,
+)
+
+ELISION = "elision"
+PLACEHOLDER = "placeholder"
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A line of a block that was changed so the block parses: 0-based `index` in the
+    block's text, what it was, and what kind of stand-in it is."""
+
+    index: int
+    kind: str
+    original: str
+    #: The line as it was read (placeholders: quoted), shown in hints.
+    replacement: str = ""
+
+
+def is_placeholder(value: object) -> bool:
+    """Whether a value (or key) read from a block is a blank for the reader."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(_TOKEN.search(text) or _ELIDED_VALUE.match(text))
+
+
+def is_elision_line(line: str) -> bool:
+    return bool(_ELISION_LINE.match(line.strip()))
+
+
+def without_elisions(text: str) -> tuple[str, list[StandIn]]:
+    """`text` with each elision line turned into a comment at the same indentation."""
+    lines = text.split("\n")
+    changes = []
+    for index, line in enumerate(lines):
+        if is_elision_line(line):
+            indent = len(line) - len(line.lstrip(" "))
+            lines[index] = " " * indent + "#" + line.strip()
+            changes.append(StandIn(index, ELISION, shown(line)))
+    return "\n".join(lines), changes
+
+
+def shown(line: str) -> str:
+    """A line as a message quotes it: without indentation or a trailing comment."""
+    return re.sub(r"[ ]+#.*$", "", line.strip())
+
+
+def quote_placeholder(text: str, index: int) -> str | None:
+    """`text` with the placeholder on line `index` quoted (value first, else the key);
+    None when that line has no placeholder to quote."""
+    lines = text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    match = _LINE.match(lines[index])
+    if match is None:
+        return None
+    lead, key, value = match["lead"], match["key"], match["value"]
+    comment = match["comment"] or ""
+    if value and _TOKEN.search(value) and not value.startswith(("'", '"')):
+        quoted = f"{lead}{key}: " if key is not None else lead
+        lines[index] = quoted + _quoted(value) + comment
+    elif key and _TOKEN.search(key) and not key.startswith(("'", '"')):
+        rest = f" {value}" if value else ""
+        lines[index] = f"{lead}{_quoted(key)}:{rest}{comment}"
+    else:
+        return None
+    return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def error_lines(error: yaml.YAMLError) -> list[int]:
+    """The 0-based lines a parse error points at, problem first."""
+    lines = []
+    for name in ("problem_mark", "context_mark"):
+        mark = getattr(error, name, None)
+        if mark is not None and mark.line not in lines:
+            lines.append(mark.line)
+    return lines

@@ -411,3 +411,29 @@ def test_a_repository_that_is_down_is_asked_once_per_build(tmp_path, fresh_chart
         key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", constraint)
         assert [p.code for p in resolver.resolve(key).problems] == ["chart-unavailable"]
     assert len(fresh_chart_server.requests["/oauth2-proxy/index.yaml"]) == 1
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+@pytest.mark.parametrize("mirror_names_chart", [False, True], ids=["mirror-path", "mirror-chart"])
+@pytest.mark.parametrize("page_names_chart", [False, True], ids=["page-path", "page-chart"])
+def test_oci_folder_mirrors_resolve_alike_online_and_offline(
+    tmp_path, offline, mirror_names_chart, page_names_chart
+) -> None:
+    write_repository([CHARTS / "oauth2-proxy" / "6.18.3"], tmp_path / "mirror")
+    registry = "oci://ghcr.io/example/charts"
+    prefix = f"{registry}/oauth2-proxy" if mirror_names_chart else registry
+    mirror = Mirror.parse(prefix, "mirror", tmp_path)
+    page_url = f"{registry}/oauth2-proxy" if page_names_chart else registry
+    key = ChartKey(page_url, "oauth2-proxy", "6.18.x")
+    resolution = make(tmp_path, offline=offline, mirrors=[mirror]).resolve(key)
+    assert resolution.problems == ()
+    assert resolution.chart.url == "oci://ghcr.io/example/charts/oauth2-proxy:6.18.3"
+    # Locked, with an empty cache: the lock entry's reference goes through the mirror too.
+    resolved = resolution.chart
+    lock = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
+    )
+    shutil.rmtree(tmp_path / "cache")
+    again = make(tmp_path, offline=offline, mirrors=[mirror], lock=lock).resolve(key)
+    assert again.problems == () and again.chart.version == "6.18.3"

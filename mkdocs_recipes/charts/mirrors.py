@@ -27,8 +27,9 @@ def _slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def apply_mirrors(url: str, mirrors: tuple[Mirror, ...]) -> str:
-    """`url` rewritten by the longest matching mirror prefix (unchanged if none matches)."""
+def matching_mirror(url: str, mirrors: tuple[Mirror, ...]) -> Mirror | None:
+    """The mirror with the longest prefix that `url` starts with (as a path: `a/b` matches
+    the prefix `a/b/` and `a/`, never `a/bc/`)."""
     candidate = url if url.endswith("/") else url + "/"
     best = None
     for mirror in mirrors:
@@ -36,6 +37,13 @@ def apply_mirrors(url: str, mirrors: tuple[Mirror, ...]) -> str:
             best is None or len(mirror.prefix) > len(best.prefix)
         ):
             best = mirror
+    return best
+
+
+def apply_mirrors(url: str, mirrors: tuple[Mirror, ...]) -> str:
+    """`url` rewritten by the longest matching mirror prefix (unchanged if none matches)."""
+    candidate = url if url.endswith("/") else url + "/"
+    best = matching_mirror(url, mirrors)
     if best is None:
         return url
     rewritten = best.target + candidate[len(best.prefix) :]

@@ -19,7 +19,7 @@ from .cache import CachedListing, ChartCache, normalise_digest, sha256_hex
 from .fetch import FetchError, Http, NetworkPolicy
 from .index import IndexFormatError, RepositoryIndex
 from .lockfile import ChartKey, LockEntry, Lockfile
-from .mirrors import Mirror, apply_mirrors
+from .mirrors import Mirror, apply_mirrors, matching_mirror
 from .oci import OciRegistryClient, OciRepository, RegistryCredentials
 from .semver import Constraint, Version, VersionError
 from .semver import resolve as pick_version
@@ -188,8 +188,14 @@ class ChartResolver:
             return self._pick_oci(key, constraint, notes)
         return self._pick_http(key, constraint, notes)
 
-    def _pick_http(self, key: ChartKey, constraint: Constraint, notes: list[Problem]) -> _Pick:
-        index = self._index(key.repository, notes)
+    def _pick_http(
+        self,
+        key: ChartKey,
+        constraint: Constraint,
+        notes: list[Problem],
+        index: RepositoryIndex | None = None,
+    ) -> _Pick:
+        index = index or self._index(key.repository, notes)
         if key.chart not in index.charts:
             close = difflib.get_close_matches(key.chart, list(index.charts), n=3)
             raise _Unresolved(
@@ -216,11 +222,11 @@ class ChartResolver:
 
     def _pick_oci(self, key: ChartKey, constraint: Constraint, notes: list[Problem]) -> _Pick:
         repo = OciRepository.for_chart(key.repository, key.chart)
-        effective = apply_mirrors(key.repository, self.settings.mirrors)
-        if not effective.startswith("oci://"):
+        mirrored = self._oci_mirror_index(key)
+        if mirrored is not None:
             # Mirrored to a plain chart repository (a folder, say): its index lists the
             # versions, but the chart keeps its published OCI reference.
-            listed = self._pick_http(key, constraint, notes)
+            listed = self._pick_http(key, constraint, notes, self._mirror_index(mirrored, notes))
             tag = listed.version.replace("+", "_")
             return _Pick(listed.version, listed.digest, repo.reference(tag))
         exact = _full_version(key.constraint)
@@ -237,6 +243,36 @@ class ChartResolver:
         return _Pick(version, None, repo.reference(version.replace("+", "_")))
 
     # Listings (index.yaml, OCI tags) with cache, TTL, conditional refresh -------------
+
+    def _oci_mirror_index(self, key: ChartKey) -> str | None:
+        """The index.yaml of the plain chart repository an OCI chart is mirrored to (None
+        when it is not). The page's URL may name the chart or only its registry path, and
+        so may the mirror's key: `oci://host/path` and `oci://host/path/chart` both hold
+        the chart's index.yaml at the mirror's target."""
+        repo = OciRepository.for_chart(key.repository, key.chart)
+        chart_ref = f"oci://{repo.host}/{repo.name}"
+        mirror = matching_mirror(chart_ref, self.settings.mirrors)
+        if mirror is None or mirror.target.startswith("oci://"):
+            return None
+        if mirror.prefix.rstrip("/") == chart_ref:
+            return mirror.target + "index.yaml"
+        registry_path = chart_ref.rsplit("/", 1)[0]
+        return apply_mirrors(registry_path, self.settings.mirrors).rstrip("/") + "/index.yaml"
+
+    def _mirror_index(self, location: str, notes: list[Problem]) -> RepositoryIndex:
+        """An index read straight from where a mirror keeps it (its archives are relative
+        to it)."""
+        data = self._listing(
+            location,
+            lambda cached: self._fetch_index(location, cached),
+            notes,
+            local=location.startswith("file://"),
+        )
+        index = self._indexes.get(location)
+        if index is None:
+            base = location.rsplit("/", 1)[0] + "/"
+            index = self._indexes[location] = RepositoryIndex.from_compact(base, data)  # type: ignore[arg-type]
+        return index
 
     def _has_cached_listing(self, key: ChartKey) -> bool:
         return self.cache.read_listing(_listing_url(key)) is not None
@@ -375,7 +411,11 @@ class ChartResolver:
                 cached = self.cache.read_chart(known.data)
                 if cached is not None:
                     return cached, "cache"
-        if self.settings.offline and not self._local(url):
+        local = self._local(url)
+        if url.startswith("oci://"):
+            mirrored = self._oci_mirror_index(key)
+            local = mirrored is not None and mirrored.startswith("file://")
+        if self.settings.offline and not local:
             raise _Unresolved(
                 Problem(
                     "chart-unavailable",
@@ -411,18 +451,22 @@ class ChartResolver:
     def _download(self, key: ChartKey, url: str) -> bytes:
         if url.startswith("oci://"):
             reference, _, tag = url.rpartition(":")
-            effective = apply_mirrors(reference, self.settings.mirrors)
-            if effective.startswith("oci://"):
+            mirrored = self._oci_mirror_index(key)
+            if mirrored is None:
+                effective = apply_mirrors(reference, self.settings.mirrors)
                 host, _, name = effective.removeprefix("oci://").partition("/")
                 data, _digest = self.oci.chart_layer(
                     OciRepository(host, name), tag, self.settings.policy.max_chart_bytes
                 )
                 return data
             # The registry is mirrored to a plain chart repository: find the archive there.
-            index = self._index(key.repository, [])
+            try:
+                index = self._mirror_index(mirrored, [])
+            except _Unresolved as unresolved:
+                raise FetchError(mirrored, unresolved.problem.message) from None
             entry = index.get(key.chart, tag.replace("_", "+"))
             if entry is None:
-                raise FetchError(effective, f"the mirror lists no {key.chart} {tag}", 404)
+                raise FetchError(mirrored, f"the mirror lists no {key.chart} {tag}", 404)
             url = index.archive_url(entry)
         effective = apply_mirrors(url, self.settings.mirrors)
         return self.http.get(effective, max_bytes=self.settings.policy.max_chart_bytes).body

@@ -63,9 +63,11 @@ def analyse_page(
     resolver: ChartResolver | None = None,
     levels: dict[str, str] | None = None,
     render: Callable[[str], str] | None = None,
+    fetch_values_url: bool = True,
 ) -> PageState:
     """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide).
-    `render` fills in the Jinja of a block as the page will show it (the macros engine)."""
+    `render` fills in the Jinja of a block as the page will show it (the macros engine).
+    `fetch_values_url`: download values_yaml_url to compare it with the chart."""
     front_matter, findings = read_front_matter(source, path)
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
     page_levels = dict(levels or {})
@@ -104,7 +106,7 @@ def analyse_page(
     if state.chart is not None:
         model = values_model(state.chart.chart)
     if recipe is not None and recipe.values_yaml_url and resolver is not None:
-        fallback, notes = check_values_url(recipe, state.chart, resolver)
+        fallback, notes = check_values_url(recipe, state.chart, resolver, fetch_values_url)
         state.findings += notes
         if model is None and fallback is not None:
             model = values_model(fallback)

@@ -21,6 +21,12 @@ class RecipesConfig(base.Config):
     """Never touch the network: use only the cache and the lockfile. The environment
     variable `MKDOCS_RECIPES_OFFLINE=1` turns it on as well."""
 
+    check_values_url = opt.Type(bool, default=True)
+    """Download each recipe's `values_yaml_url` to compare it with the pinned chart (and
+    to check snippets against it when the chart cannot be resolved). Off: links are only
+    checked for what their address shows, and never fetched. Offline builds never fetch
+    them while the chart itself is available."""
+
     cache = opt.Type(bool, default=True)
     """Keep indexes and chart archives between builds. Off: every build starts from an
     empty cache of its own (and an offline build then has only the lockfile's mirrors)."""

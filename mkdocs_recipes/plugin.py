@@ -22,7 +22,9 @@ from .checks.api_versions import check_template_text
 from .config import RecipesConfig
 from .findings import Finding, Severity
 from .macros import RecipeMacros
+from .prefetch import prefetch
 from .project import SettingsError, resolver_settings
+from .recipe import read_recipe
 from .severities import apply_levels, read_levels
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
@@ -78,6 +80,23 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         loaders = [loader for loader in (env.loader,) if loader is not None]
         env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(INCLUDES_DIR))])
         return None
+
+    def on_files(self, files: Any, /, *, config: MkDocsConfig) -> Any:
+        # Every recipe's chart and values link, fetched up front: distinct hosts at the
+        # same time, so a site's network time is that of its slowest host, not the sum.
+        resolver = self._resolver
+        if not self.config.enabled or resolver is None or resolver.settings.offline:
+            return files
+        recipes = []
+        for file in files.documentation_pages():
+            try:
+                recipe, _ = read_recipe(file.content_string, file.src_path)
+            except (OSError, ValueError):
+                continue  # reported by MkDocs, or by the page's own analysis
+            if recipe is not None:
+                recipes.append(recipe)
+        prefetch(resolver, recipes, self.config.check_values_url)
+        return files
 
     # Before mkdocs-macros renders the page, so the macros find its recipe ready.
     @event_priority(50)
@@ -166,7 +185,13 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             return PageState(path=path, source="", settings=self._flux)
         try:
             return analyse_page(
-                source, path, self._flux, self._resolver, self._levels, self._renderer(page)
+                source,
+                path,
+                self._flux,
+                self._resolver,
+                self._levels,
+                self._renderer(page),
+                fetch_values_url=self.config.check_values_url,
             )
         except Exception as error:  # a bug of ours must not hide the rest of the site
             log.debug("recipes: analysing %s failed", path, exc_info=True)

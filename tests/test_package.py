@@ -42,6 +42,7 @@ def test_a_bug_on_one_page_is_an_error_finding_not_a_crash(monkeypatch, tmp_path
 
     monkeypatch.setattr(plugin_module, "analyse_page", broken)
     instance = plugin_module.RecipesPlugin()
+    instance.load_config({})
     page_file = SimpleNamespace(src_path="p.md", abs_src_path=None, content_string="# P\n")
     state = instance._read(page_file, SimpleNamespace(meta={}))
     (finding,) = state.findings

@@ -1,13 +1,18 @@
 """Downloads over HTTP(S) (and `file://` for mirrors on disk), with the failure modes named.
 
-Timeouts on connect and read, bounded retries with backoff on 5xx and connection errors,
+Timeouts on connect and read, bounded retries with backoff on 5xx and broken downloads,
 a size limit on every body, and conditional requests. Every failure becomes a
 `FetchError` that names the URL and what happened, never a raw exception.
+
+No network is a normal case (CI runners, laptops on planes): a host whose name does not
+resolve, or that refuses or times out the connection, is asked once and not retried, and
+every later request to it in the same build fails at once with the same reason.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -77,12 +82,41 @@ def redact(url: str) -> str:
     return url
 
 
+class _Retry(Retry):
+    """Retries that give up at once when the host cannot be reached at all: a name that
+    does not resolve, a refused connection or a connect timeout will not be different
+    half a second later. (In urllib3 2, name resolution and refused connections are
+    kinds of `ConnectTimeoutError`.)"""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):
+        if isinstance(error, ConnectTimeoutError):
+            raise MaxRetryError(_pool, url or "", error) from error
+        return super().increment(method, url, response, error, _pool, **kw)
+
+
+def host_of(url: str) -> str:
+    """`host[:port]` of a URL, lower case, without credentials."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return ""
+
+
 class Http:
-    """A small client: one connection pool per build, retries and limits from a policy."""
+    """A small client: one connection pool per build, retries and limits from a policy.
+
+    Thread-safe: distinct hosts may be fetched from concurrently."""
 
     def __init__(self, policy: NetworkPolicy | None = None) -> None:
         self.policy = policy or NetworkPolicy()
-        retry = Retry(
+        #: Hosts that could not be reached in this build, and why.
+        self.unreachable: dict[str, str] = {}
+        #: Requests that went to the network, per host (what "asked once" means).
+        self.attempts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        retry = _Retry(
             total=self.policy.retries,
             connect=self.policy.retries,
             read=self.policy.retries,
@@ -115,18 +149,30 @@ class Http:
         """GET `url`. Raises `FetchError` for anything but 2xx, 304 or `accept_statuses`."""
         if url.startswith("file://"):
             return _read_file(url, max_bytes)
+        shown = redact(url)
+        host = host_of(url)
+        with self._lock:
+            known = self.unreachable.get(host)
+            if known is None:
+                self.attempts[host] = self.attempts.get(host, 0) + 1
+        if known is not None:
+            raise FetchError(shown, known)
         request_headers = dict(headers or {})
         if etag:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
-        shown = redact(url)
         try:
             response = self._pool.request(
                 "GET", url, headers=request_headers, preload_content=False, redirect=True
             )
         except MaxRetryError as error:
-            raise FetchError(shown, _describe(error.reason)) from None
+            reason = _describe(error.reason)
+            if isinstance(error.reason, ConnectTimeoutError):
+                # Name resolution, refusal, connect timeout: the host, not the path.
+                with self._lock:
+                    self.unreachable[host] = reason + " (not asked again in this build)"
+            raise FetchError(shown, reason) from None
         except (HTTPError, OSError) as error:
             raise FetchError(shown, _describe(error)) from None
         try:
@@ -184,14 +230,14 @@ def _status_reason(status: int) -> str:
 def _describe(error: BaseException | None) -> str:
     if isinstance(error, NameResolutionError):
         return "the host name could not be resolved (DNS)"
+    if isinstance(error, NewConnectionError):
+        return "the connection was refused or could not be made"
     if isinstance(error, ConnectTimeoutError):
         return "timed out while connecting"
     if isinstance(error, ReadTimeoutError):
         return "timed out waiting for the server to answer"
     if isinstance(error, SSLError):
         return f"TLS error ({error})"
-    if isinstance(error, NewConnectionError):
-        return "the connection was refused or could not be made"
     if isinstance(error, ProtocolError):
         return "the connection broke during the download"
     if error is not None and "too many" in str(error).lower():

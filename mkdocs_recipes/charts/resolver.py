@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .semver import resolve as pick_version
 # rebuilds): an archive with a given digest never changes, so neither does its parse.
 _PARSED: OrderedDict[str, Chart] = OrderedDict()
 _PARSED_MAX = 128
+_PARSED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,10 @@ class _Pick:
 
 
 class ChartResolver:
-    """Resolves `ChartKey`s for one build (or one command)."""
+    """Resolves `ChartKey`s for one build (or one command).
+
+    Safe to call from several threads as long as each repository host is resolved from
+    one thread at a time (as `prefetch` does)."""
 
     def __init__(
         self,
@@ -476,19 +481,21 @@ class ChartResolver:
 
     def _read(self, data: bytes, url: str) -> Chart:
         digest = sha256_hex(data)
-        chart = _PARSED.get(digest)
-        if chart is not None:
-            _PARSED.move_to_end(digest)
-            return chart
+        with _PARSED_LOCK:
+            chart = _PARSED.get(digest)
+            if chart is not None:
+                _PARSED.move_to_end(digest)
+                return chart
         try:
             chart = read_chart_archive(data, url)
         except ChartArchiveError as error:
             raise _Unresolved(
                 Problem("chart-invalid", str(error), "report it to the chart's maintainers")
             ) from None
-        _PARSED[digest] = chart
-        while len(_PARSED) > _PARSED_MAX:
-            _PARSED.popitem(last=False)
+        with _PARSED_LOCK:
+            _PARSED[digest] = chart
+            while len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
         return chart
 
     @staticmethod

@@ -16,10 +16,11 @@ from ..recipe import Recipe
 
 
 def check_values_url(
-    recipe: Recipe, resolved: ResolvedChart | None, resolver: ChartResolver
+    recipe: Recipe, resolved: ResolvedChart | None, resolver: ChartResolver, fetch: bool = True
 ) -> tuple[Chart | None, list[Finding]]:
     """Findings about the link, and a stand-in chart built from it when the chart itself
-    could not be resolved (so the page's snippets are still checked)."""
+    could not be resolved (so the page's snippets are still checked). Without `fetch`,
+    only what the URL itself shows is checked."""
     url = recipe.values_yaml_url
     assert url
     line = recipe.line_of("values_yaml_url")
@@ -36,6 +37,8 @@ def check_values_url(
                 "link the values.yaml file itself, e.g. its page in the chart's Git repository",
             )
         ]
+    if not fetch:
+        return None, []
     if resolver.settings.offline and resolved is not None:
         return None, []  # the link is only compared; offline builds do not fetch it
     body, problem = resolver.fetch_text(raw_url(url))

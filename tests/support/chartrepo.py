@@ -67,8 +67,17 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        started = time.monotonic()
+        try:
+            self._get()
+        finally:
+            self.server.windows.append((self.path, started, time.monotonic()))
+
+    def _get(self) -> None:
         path = self.path.split("?", 1)[0]
         self.server.requests[path].append(dict(self.headers))
+        if self.server.latency:
+            time.sleep(self.server.latency)
         fault = self.server.next_fault(path)
         if fault == "slow":
             time.sleep(self.server.slow_seconds)
@@ -123,6 +132,10 @@ class ChartServer(ThreadingHTTPServer):
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.slow_seconds = 3.0
+        #: Seconds added to every request (a far-away server).
+        self.latency = 0.0
+        #: (path, start, end) of every request, in monotonic seconds.
+        self.windows: list[tuple[str, float, float]] = []
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

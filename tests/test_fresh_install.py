@@ -1,0 +1,70 @@
+"""Installed as the README says, into a fresh virtual environment with nothing but
+mkdocs-material beside it: the package's own dependencies must be enough for a build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from support.paths import ROOT
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
+    assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
+    # The wheel, built from a copy of the checkout (no .venv, no caches).
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".venv", ".git", "site", "dist", "__pycache__", ".*cache"),
+    )
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"), "."],
+        source,
+    )
+    (wheel,) = (tmp_path / "dist").glob("mkdocs_recipes-*.whl")
+
+    fresh = tmp_path / "fresh"
+    venv.EnvBuilder(with_pip=True).create(fresh)
+    python = fresh / "bin" / "python"
+    run([str(python), "-m", "pip", "install", "--quiet", str(wheel), "mkdocs-material"], tmp_path)
+    # Nothing of the test extras came along.
+    listed = run([str(python), "-m", "pip", "list", "--format=freeze"], tmp_path).lower()
+    assert "pytest" not in listed and "hypothesis" not in listed
+
+    # This project's own docs site: recipe pages, OCI and HTTP charts from folder mirrors,
+    # values checks (jsonschema), the packaged includes; strict and offline.
+    site = tmp_path / "site-source"
+    site.mkdir()
+    for name in ("docs", "includes", "examples"):
+        shutil.copytree(source / name, site / name)
+    for name in ("mkdocs.yml", "recipes.lock"):
+        shutil.copy(source / name, site / name)
+    output = run(
+        [str(fresh / "bin" / "mkdocs"), "build", "--strict"],
+        site,
+        env={"MKDOCS_RECIPES_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    html = (site / "site" / "recipes" / "podinfo" / "index.html").read_text(encoding="utf-8")
+    assert "helm.toolkit.fluxcd.io/v2" in html, output
+    # And the console script works from that environment.
+    assert "lock" in run([str(fresh / "bin" / "mkdocs-recipes"), "--help"], site)

@@ -124,9 +124,15 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
 
 
 def _dedent(line: str, indent: int) -> str:
-    expanded = line.expandtabs(4) if line.startswith("\t") else line
-    removable = len(expanded) - len(expanded.lstrip(" "))
-    return expanded[min(indent, removable) :]
+    """`line` without the fence's `indent` columns of leading whitespace (a tab counts to
+    the next multiple of 4, as in Markdown). What follows is kept as written, tabs
+    included, so a tab-indented YAML line is reported rather than silently fixed."""
+    column = 0
+    for position, character in enumerate(line):
+        if column >= indent or character not in " \t":
+            return line[position:]
+        column = column + 1 if character == " " else (column // 4 + 1) * 4
+    return ""
 
 
 def _directive_words(body: str) -> tuple[str, ...]:

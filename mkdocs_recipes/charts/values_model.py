@@ -166,11 +166,23 @@ def _build(chart: Chart) -> ValuesModel:
         node = root.child(key)
         node.shape = MAP if node.shape in (ANY, MAP) else node.shape
         node.subchart = values_model(sub)
+    for dependency in chart.dependencies:
+        if dependency.key not in chart.subcharts and dependency.key in root.children:
+            # A dependency the archive does not carry: the parent's defaults show only
+            # some of the subchart's keys, so nothing under it is judged unknown.
+            _free_subtree(root.children[dependency.key])
     # Every chart accepts `global`; its keys are shared with all subcharts.
     root.child("global").free = True
     model = ValuesModel(chart, root, chart.schema, dependencies)
     _index(root, (), model.index)
     return model
+
+
+def _free_subtree(node: ValuesNode, depth: int = 0) -> None:
+    node.free = True
+    if depth < 20:
+        for child in node.children.values():
+            _free_subtree(child, depth + 1)
 
 
 def _shape(value: Any) -> str:

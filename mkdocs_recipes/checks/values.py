@@ -147,7 +147,10 @@ def _anchor(
     best = max(counts.values(), default=0)
     places = sorted(parent for parent, count in counts.items() if count == best)
     first = entries[0][1]
-    if best and (best > at_root or (best == at_root and deeper)):
+    # The parent must explain most of the keys (at least half, for a block indented
+    # deeper than the page's others) and more of them than the top level does.
+    majority = best * 2 >= len(keys) if deeper else best * 2 > len(keys)
+    if best and majority and (best > at_root or (best == at_root and deeper)):
         if len(places) == 1:
             (anchor,) = places
             dotted = ".".join(anchor)

@@ -210,8 +210,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def _renderer(self, page: Any):
         """Fills in a block's Jinja with the page's variables, as mkdocs-macros will."""
         macros = self._macros
-        if macros is None:
-            return None
+        if macros is None or not _macros_render(macros, getattr(page, "meta", None) or {}):
+            return None  # its Jinja stays as written: such blocks are not checked
 
         def render(text: str) -> str:
             variables = {**macros.variables, **(getattr(page, "meta", None) or {}), "page": page}
@@ -230,6 +230,15 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
 
 def _detail(option: str, message: str, hint: str | None) -> str:
     return f"{option}: {message}" + (f" ({hint})" if hint else "")
+
+
+def _macros_render(macros: MacrosPlugin, meta: dict[str, Any]) -> bool:
+    """Whether mkdocs-macros renders a page: `render_macros` in its front-matter, else the
+    `render_by_default` option."""
+    chosen = meta.get("render_macros")
+    if chosen is not None:
+        return bool(chosen)
+    return bool(macros.config.get("render_by_default", True))
 
 
 def _macros_plugin(config: MkDocsConfig) -> MacrosPlugin:

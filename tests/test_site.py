@@ -173,3 +173,15 @@ def test_project_docs_build_strict_offline(tmp_path) -> None:
     assert all(validate(data) == [] for _, data in found.values())
     # The chart was resolved, offline, through the mirror to examples/chart-repository.
     assert "resolves to <code>6.5.4</code>" in example
+
+
+def test_blocks_macros_will_not_render_are_not_checked(site) -> None:
+    # Rendered, this block would read `key: a: b` (not YAML); mkdocs-macros leaves the page
+    # as written, so the block is shown as written and not judged as rendered.
+    block = '```yaml\nkey: {{ "a: b" }}\n```\n'
+    site.page("raw.md", "---\nrender_macros: false\n---\n\n" + block)
+    site.page("rendered.md", block)
+    build = site.build(strict=False)
+    assert build.ok, build.output
+    assert "raw.md" not in build.output
+    assert "docs/rendered.md:2: [yaml-syntax]" in build.output, build.output

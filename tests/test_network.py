@@ -59,18 +59,17 @@ values_yaml_url: {link}
 """
 
 
-def test_thirty_pages_linking_to_unreachable_hosts_ask_each_host_once(
-    tmp_path, chart_server
-) -> None:
-    refused = closed_port()
-    mirrors = (
-        Mirror.parse(
-            "https://oauth2-proxy.github.io/manifests/",
-            f"{chart_server.url}/oauth2-proxy/",
-            tmp_path,
-        ),
+@pytest.fixture
+def resolver(tmp_path, chart_server) -> ChartResolver:
+    """The seed's repository, served by the test chart server."""
+    mirror = Mirror.parse(
+        "https://oauth2-proxy.github.io/manifests/", f"{chart_server.url}/oauth2-proxy/", tmp_path
     )
-    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", mirrors=mirrors))
+    return ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", mirrors=(mirror,)))
+
+
+def test_thirty_pages_linking_to_unreachable_hosts_ask_each_host_once(resolver) -> None:
+    refused = closed_port()
     codes = set()
     for number in range(30):
         host = f"{NO_SUCH_HOST}/o/r{number}" if number % 2 else f"{refused}/r{number}"
@@ -84,15 +83,7 @@ def test_thirty_pages_linking_to_unreachable_hosts_ask_each_host_once(
     assert attempts[refused.removeprefix("http://")] == 1
 
 
-def test_values_links_are_not_fetched_when_that_is_turned_off(tmp_path, chart_server) -> None:
-    mirrors = (
-        Mirror.parse(
-            "https://oauth2-proxy.github.io/manifests/",
-            f"{chart_server.url}/oauth2-proxy/",
-            tmp_path,
-        ),
-    )
-    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", mirrors=mirrors))
+def test_values_links_are_not_fetched_when_that_is_turned_off(resolver) -> None:
     state = analyse_page(
         page(1, f"{NO_SUCH_HOST}/values.yaml"),
         "p.md",

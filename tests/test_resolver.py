@@ -28,6 +28,16 @@ def make(tmp_path, offline=False, ttl=3600.0, mirrors=(), lock=None, policy=None
     return ChartResolver(settings, lock)
 
 
+def resolve_locked(tmp_path, key, resolved, **settings):
+    """`key` resolved again with a lockfile pinning `resolved`, the cache emptied first."""
+    lock = Lockfile(
+        tmp_path / "recipes.lock",
+        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
+    )
+    shutil.rmtree(tmp_path / "cache")
+    return make(tmp_path, lock=lock, **settings).resolve(key)
+
+
 def codes(resolution) -> list[str]:
     return [p.code for p in resolution.problems]
 
@@ -395,12 +405,7 @@ def test_oci_repository_mirrored_to_a_folder_keeps_its_reference(tmp_path) -> No
     resolved = make(tmp_path, offline=True, mirrors=[mirror]).resolve(key).chart
     assert resolved.url == "oci://ghcr.io/example/charts/oauth2-proxy:6.18.3"
     # A lockfile with that reference resolves through the mirror too, cache emptied.
-    lock = Lockfile(
-        tmp_path / "recipes.lock",
-        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
-    )
-    shutil.rmtree(tmp_path / "cache")
-    again = make(tmp_path, offline=True, mirrors=[mirror], lock=lock).resolve(key)
+    again = resolve_locked(tmp_path, key, resolved, offline=True, mirrors=[mirror])
     assert again.problems == () and again.chart.source == "network"
 
 
@@ -429,11 +434,5 @@ def test_oci_folder_mirrors_resolve_alike_online_and_offline(
     assert resolution.problems == ()
     assert resolution.chart.url == "oci://ghcr.io/example/charts/oauth2-proxy:6.18.3"
     # Locked, with an empty cache: the lock entry's reference goes through the mirror too.
-    resolved = resolution.chart
-    lock = Lockfile(
-        tmp_path / "recipes.lock",
-        {key: LockEntry(key, resolved.version, resolved.digest, resolved.url)},
-    )
-    shutil.rmtree(tmp_path / "cache")
-    again = make(tmp_path, offline=offline, mirrors=[mirror], lock=lock).resolve(key)
+    again = resolve_locked(tmp_path, key, resolution.chart, offline=offline, mirrors=[mirror])
     assert again.problems == () and again.chart.version == "6.18.3"

@@ -21,22 +21,22 @@ from ..pages import code_blocks
 
 def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list[Finding]:
     """A finding at every `apiVersion` line that `release` would reject."""
-    findings = []
-    for block in blocks:
-        for document in block.documents:
-            for api_node, api, kind in _typed_mappings(document.node):
-                verdict = judge(api, kind, release)
-                if verdict is not None:
-                    findings.append(
-                        Finding.of(
-                            "flux-api-not-served",
-                            path,
-                            block.line_of(api_node),
-                            verdict.message,
-                            verdict.hint,
-                        )
-                    )
-    return findings
+    return [
+        finding
+        for block in blocks
+        for document in block.documents
+        for api_node, api, kind in _typed_mappings(document.node)
+        if (finding := _judged(api, kind, release, path, block.line_of(api_node)))
+    ]
+
+
+def _judged(
+    api: str, kind: str, release: str, path: str, line: int, after_hint: str = ""
+) -> Finding | None:
+    verdict = judge(api, kind, release)
+    if verdict is None:
+        return None
+    return Finding.of("flux-api-not-served", path, line, verdict.message, verdict.hint + after_hint)
 
 
 def _typed_mappings(node: yaml.Node, depth: int = 0) -> Iterator[tuple[yaml.Node, str, str]]:
@@ -70,23 +70,14 @@ def check_template_text(text: str, path: str, release: str) -> list[Finding]:
     """The same check on a template (a site's own include file): its YAML holds Jinja, so
     it is read line by line. `apiVersion` and `kind` at the same column of one mapping
     belong together, in either order, at any depth."""
-    findings = []
-    for block in code_blocks(text):
-        if not block.is_yaml:
-            continue
-        for index, api, kind in _template_pairs(block.lines):
-            verdict = judge(api, kind, release)
-            if verdict is not None:
-                findings.append(
-                    Finding.of(
-                        "flux-api-not-served",
-                        path,
-                        block.file_line(index),
-                        verdict.message,
-                        verdict.hint + " (or delete this include to use the packaged one)",
-                    )
-                )
-    return findings
+    hint = " (or delete this include to use the packaged one)"
+    return [
+        finding
+        for block in code_blocks(text)
+        if block.is_yaml
+        for index, api, kind in _template_pairs(block.lines)
+        if (finding := _judged(api, kind, release, path, block.file_line(index), hint))
+    ]
 
 
 def _template_pairs(lines: list[str]) -> Iterator[tuple[int, str, str]]:

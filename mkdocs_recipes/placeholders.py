@@ -84,6 +84,8 @@ def without_elisions(text: str) -> tuple[str, list[StandIn]]:
     lines = text.split("\n")
     changes = []
     for index, line in enumerate(lines):
+        if line.rstrip() == "..." and _ends_document(lines, index):
+            continue  # YAML's own document end marker (Ansible playbooks end with it)
         if is_elision_line(line):
             indent = len(line) - len(line.lstrip(" "))
             lines[index] = " " * indent + "#" + line.strip()
@@ -94,6 +96,15 @@ def without_elisions(text: str) -> tuple[str, list[StandIn]]:
 def shown(line: str) -> str:
     """A line as a message quotes it: without indentation or a trailing comment."""
     return re.sub(r"[ ]+#.*$", "", line.strip())
+
+
+def _ends_document(lines: list[str], index: int) -> bool:
+    """Whether a `...` at column 0 is followed only by blank lines, comments or `---`."""
+    for line in lines[index + 1 :]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return line.startswith("---")
+    return True
 
 
 def quote_placeholder(text: str, index: int) -> str | None:

@@ -140,3 +140,14 @@ def test_in_a_recipes_values_block_they_are_warnings() -> None:
         (12, "yaml-placeholder", "warning"),
         (19, "yaml-elision", "info"),
     ]
+
+
+def test_a_document_end_marker_is_not_an_elision() -> None:
+    playbook = _block("---\n- hosts: all\n  tasks: []\n...\n")
+    assert playbook.stand_ins == () and playbook.error is None
+    two = _block("a: 1\n...\n---\nb: 2")
+    assert two.stand_ins == () and len(two.documents) == 2
+    # In the middle of a mapping it stands for lines left out.
+    elided = _block("a: 1\n...\nb: 2")
+    assert [s.kind for s in elided.stand_ins] == ["elision"]
+    assert elided.documents[0].data == {"a": 1, "b": 2}

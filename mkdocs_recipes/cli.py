@@ -153,5 +153,123 @@ def lock(config_file: Path | None, update: bool) -> None:
         sys.exit(1)
 
 
+def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """`--select a,b --select c` -> codes or prefixes (`link-`), each checked."""
+    import difflib
+
+    from .findings import CODES
+
+    chosen = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
+    for code in chosen:
+        if code in CODES or (code.endswith("-") and any(c.startswith(code) for c in CODES)):
+            continue
+        close = difflib.get_close_matches(code, list(CODES), n=1)
+        raise UsageProblem(
+            f"{option}: `{code}` is not a finding code"
+            + (f"; did you mean `{close[0]}`?" if close else " (see the finding codes reference)")
+        )
+    return chosen
+
+
+def _matches(code: str, chosen: tuple[str, ...]) -> bool:
+    return any(code == c or (c.endswith("-") and code.startswith(c)) for c in chosen)
+
+
+class _Progress:
+    """One line on a terminal's stderr, rewritten as work advances; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r{stage:>6} [{bar}] {done}/{total}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@config_file_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for scripts; github for workflow annotations; sarif for "
+    "code scanning.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (as mkdocs --strict).")
+@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Report only these codes (comma-separated; a prefix such as `link-` selects a family).",
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not report these codes.")
+def check(
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    output_format: str,
+    strict: bool,
+    offline: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Check the site's pages as `mkdocs build` would, without building HTML, plus its links
+    and its recipes against each other.
+
+    PATHS limit what is reported to those files or folders (a pre-commit hook passes the
+    changed files); every page is still read, so checks across pages see the whole site.
+    Exit status: 0 clean, 1 findings at the failing level (errors; warnings too with
+    --strict), 2 usage or configuration error.
+    """
+    from .formats import Summary, render
+    from .plugin import display_path
+    from .site_check import SiteCheckError, check_site
+
+    selected = _code_list(select, "--select")
+    ignored = _code_list(ignore, "--ignore")
+    path = config_file or Path("mkdocs.yml")
+    if not path.is_file():
+        raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
+    for given in paths:
+        if not given.exists():
+            raise UsageProblem(f"{given}: no such file or folder")
+    progress = _Progress(sys.stderr.isatty() and output_format == "text")
+    try:
+        report = check_site(path, offline=offline, progress=progress)
+    except SiteCheckError as error:
+        raise UsageProblem(str(error)) from None
+    finally:
+        progress.close()
+    wanted = [display_path(str(given.resolve())) for given in paths]
+    findings = [
+        f
+        for f in report.findings
+        if (not selected or _matches(f.code, selected))
+        and not _matches(f.code, ignored)
+        and (
+            not wanted or any(f.path == w or f.path.startswith(w.rstrip("/") + "/") for w in wanted)
+        )
+    ]
+    findings.sort(key=lambda f: (f.path, f.line, f.code))
+    failing = Severity.WARNING.rank if strict else Severity.ERROR.rank
+    failed = any(f.severity.rank >= failing for f in findings)
+    summary = Summary(len(report.pages), report.recipes, tuple(findings), failed)
+    click.echo(render(output_format, summary))
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -218,6 +218,66 @@ CODES: dict[str, Code] = {
             "`recipe_checks` in the front-matter names an unknown code or level.",
         ),
         Code(
+            "link-reference-undefined",
+            Severity.WARNING,
+            "A reference-style link whose reference is defined nowhere (shows as plain text).",
+        ),
+        Code(
+            "link-malformed",
+            Severity.WARNING,
+            "A link that is not one: `[text] (url)` with a space, or never closed.",
+        ),
+        Code(
+            "link-absolute-unknown",
+            Severity.WARNING,
+            "An absolute site link (`/section/page/`) that matches no page or file.",
+        ),
+        Code(
+            "link-anchor-missing",
+            Severity.WARNING,
+            "A link to an anchor the target page does not have.",
+        ),
+        Code(
+            "link-snippet-relative",
+            Severity.WARNING,
+            "A relative link in a snippet that breaks on some of the pages including it.",
+        ),
+        Code(
+            "image-missing",
+            Severity.WARNING,
+            "An image that does not exist.",
+        ),
+        Code(
+            "recipe-release-clash",
+            Severity.ERROR,
+            "Two recipes deploy the same release into the same namespace.",
+        ),
+        Code(
+            "recipe-repository-clash",
+            Severity.ERROR,
+            "One chart source file (helm_chart_repo_name) filled differently by two recipes.",
+        ),
+        Code(
+            "recipe-file-clash",
+            Severity.ERROR,
+            "Two recipes write one GitOps file with different contents.",
+        ),
+        Code(
+            "recipe-copied-text",
+            Severity.WARNING,
+            "A recipe's title or description is the same as another recipe's.",
+        ),
+        Code(
+            "recipe-names-other-chart",
+            Severity.WARNING,
+            "A recipe's title, slug or upstream names another recipe's chart, not its own.",
+        ),
+        Code(
+            "recipe-namespace-missing",
+            Severity.INFO,
+            "A recipe deploys into a namespace that no recipe creates.",
+        ),
+        Code(
             "internal-error",
             Severity.ERROR,
             "mkdocs-recipes failed while analysing the page (a bug: please report it).",

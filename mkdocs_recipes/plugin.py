@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     """Reads recipe front-matter, provides the Flux includes and macros, reports findings."""
 
     def __init__(self) -> None:
+        #: Where findings go instead of the log (`mkdocs-recipes check` collects them).
+        self.sink: Callable[[Finding], None] | None = None
+        #: Told `("charts", done, total)` while charts are fetched (a progress bar).
+        self.progress: Callable[[str, int, int], None] | None = None
         self._pages: dict[str, PageState] = {}
         self._reported: set[tuple[str, int, str, str]] = set()
         self._root: Path | None = None
@@ -95,7 +100,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
                 continue  # reported by MkDocs, or by the page's own analysis
             if recipe is not None:
                 recipes.append(recipe)
-        prefetch(resolver, recipes, self.config.check_values_url)
+        prefetch(resolver, recipes, self.config.check_values_url, self.progress)
         return files
 
     # Before mkdocs-macros renders the page, so the macros find its recipe ready.
@@ -121,7 +126,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
                 text = file.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue
-            shown = Path(os.path.relpath(file, self._root)).as_posix()
+            shown = display_path(str(file))
             for finding in check_template_text(text, shown, self._flux.flux_version):
                 self.report(finding)
 
@@ -162,7 +167,23 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if key in self._reported:
             return
         self._reported.add(key)
-        log.log(_LOG_LEVEL[finding.severity], finding.as_text())
+        if self.sink is not None:
+            self.sink(finding)
+        else:
+            log.log(_LOG_LEVEL[finding.severity], finding.as_text())
+
+    @property
+    def pages(self) -> dict[str, PageState]:
+        """Every page analysed in this build, by its path in docs_dir."""
+        return self._pages
+
+    @property
+    def resolver(self) -> ChartResolver | None:
+        return self._resolver
+
+    @property
+    def flux_settings(self) -> flux.FluxSettings:
+        return self._flux
 
     def _page_recipe(self, page: Any) -> PageState | None:
         file = getattr(page, "file", None)
@@ -220,12 +241,16 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         return render
 
     def _display_path(self, file: Any) -> str:
-        if file.abs_src_path and self._root:
-            try:
-                return Path(os.path.relpath(file.abs_src_path, self._root)).as_posix()
-            except ValueError:
-                pass
-        return file.src_path
+        return display_path(file.abs_src_path) if file.abs_src_path else file.src_path
+
+
+def display_path(path: str) -> str:
+    """A file as ruff and yamllint print it: relative to the working directory (so that
+    `mkdocs build -f hack/docs/mkdocs.yml` and CI annotations name the right file)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive, on Windows
+        return Path(path).as_posix()
 
 
 def _detail(option: str, message: str, hint: str | None) -> str:

@@ -8,6 +8,7 @@ memo, where the analysis of each page finds it; nothing here reports anything.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -26,10 +27,14 @@ MAX_WORKERS = 8
 
 
 def prefetch(
-    resolver: ChartResolver, recipes: Iterable[Recipe], values_urls: bool = True
+    resolver: ChartResolver,
+    recipes: Iterable[Recipe],
+    values_urls: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, int]:
     """Resolve every recipe's chart (and fetch its values_yaml_url when `values_urls`),
-    grouped by host. Returns how many distinct fetches each host got."""
+    grouped by host. Returns how many distinct fetches each host got. `progress` is told
+    `("charts", done, total)` as fetches end."""
     tasks: dict[str, dict[object, Callable[[], object]]] = {}
 
     def add(url: str, identity: object, task: Callable[[], object]) -> None:
@@ -45,15 +50,26 @@ def prefetch(
             add(raw, raw, partial(resolver.fetch_text, raw))
     if not tasks:
         return {}
+    total = sum(len(host_tasks) for host_tasks in tasks.values())
+    done = [0]
+    lock = threading.Lock()
+
+    def finished() -> None:
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress("charts", done[0], total)
+
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(tasks))) as pool:
         for host_tasks in tasks.values():
-            pool.submit(_run, list(host_tasks.values()))
+            pool.submit(_run, list(host_tasks.values()), finished)
     return {host: len(host_tasks) for host, host_tasks in tasks.items()}
 
 
-def _run(tasks: list[Callable[[], object]]) -> None:
+def _run(tasks: list[Callable[[], object]], finished: Callable[[], None]) -> None:
     for task in tasks:
         try:
             task()
         except Exception:  # the page's own analysis runs it again and reports what fails
             log.debug("recipes: prefetch failed", exc_info=True)
+        finished()

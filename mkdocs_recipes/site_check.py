@@ -1,0 +1,158 @@
+"""A whole site, checked without building HTML.
+
+The build's own findings come from the same code the build runs: the site's `recipes` and
+`macros` plugins are set up from its mkdocs.yml and each page goes through their Markdown
+step, as `mkdocs build` does up to the point where it would convert Markdown to HTML and
+render the theme. Then the checks that look at the site as a whole run: links, and
+recipes against each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks.across import check_recipes_together
+from .checks.links import SiteLinks, check_links
+from .findings import Finding
+from .project import OFFLINE_ENV
+
+#: `progress(stage, done, total)`: "pages" as they are checked.
+Progress = Callable[[str, int, int], None]
+
+
+class SiteCheckError(Exception):
+    """The site cannot be checked at all (its mkdocs.yml, a missing plugin): exit 2."""
+
+
+@dataclass
+class CheckedPage:
+    """A page as the check saw it."""
+
+    src_path: str
+    path: str
+    abs_path: Path
+    source: str
+    #: The Markdown after mkdocs-macros (includes filled in).
+    markdown: str
+    #: The recipe, when the page has a valid one, and the page's Flux settings.
+    recipe: Any = None
+    settings: Any = None
+
+
+@dataclass
+class SiteReport:
+    findings: list[Finding] = field(default_factory=list)
+    pages: list[CheckedPage] = field(default_factory=list)
+
+    @property
+    def recipes(self) -> int:
+        return sum(1 for page in self.pages if page.recipe is not None)
+
+
+def check_site(
+    config_file: Path, *, offline: bool = False, progress: Progress | None = None
+) -> SiteReport:
+    """Every finding of the site of `config_file`."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError, PluginError
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+
+    from .plugin import RecipesPlugin, _macros_plugin, display_path
+
+    report = SiteReport()
+    with _offline(offline), _quiet_mkdocs():
+        try:
+            config = load_config(config_file=str(config_file))
+        except (ConfigurationError, SystemExit, OSError) as error:
+            raise SiteCheckError(f"{config_file}: MkDocs cannot load it ({error})") from None
+        recipes = config.plugins.get("recipes")
+        if not isinstance(recipes, RecipesPlugin):
+            recipes = RecipesPlugin()
+            recipes.load_config({}, config_file_path=config.config_file_path)
+        if not recipes.config.enabled:
+            raise SiteCheckError(f"{config_file}: the recipes plugin is disabled (enabled: false)")
+        try:
+            macros = _macros_plugin(config)
+            macros.on_config(config)
+            recipes.sink = report.findings.append
+            recipes.progress = progress
+            recipes.on_config(config)
+        except PluginError as error:
+            raise SiteCheckError(str(error)) from None
+        files = get_files(config)
+        recipes.on_files(files, config=config)
+        macros.on_nav(None, config, files)
+        documentation = list(files.documentation_pages())
+        for number, file in enumerate(documentation, start=1):
+            page = Page(None, file, config)
+            try:
+                page.read_source(config)
+            except Exception:  # MkDocs itself reports unreadable pages
+                continue
+            markdown = page.markdown or ""
+            markdown = (
+                recipes.on_page_markdown(markdown, page=page, config=config, files=files)
+                or markdown
+            )
+            source = file.content_string
+            # A template error is mkdocs-macros' to report; the page is then read as written.
+            with suppress(Exception):
+                markdown = macros.on_page_markdown(markdown, page=page, config=config) or markdown
+            state = recipes.pages.get(file.src_path)
+            report.pages.append(
+                CheckedPage(
+                    src_path=file.src_path,
+                    path=display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+                    abs_path=Path(file.abs_src_path or file.src_path),
+                    source=source,
+                    markdown=markdown,
+                    recipe=state.recipe if state else None,
+                    settings=state.settings if state else None,
+                )
+            )
+            if progress:
+                progress("pages", number, len(documentation))
+        site = SiteLinks.from_config(config, files, report.pages)
+        for finding in check_links(site) + check_recipes_together(
+            report.pages, recipes.flux_settings
+        ):
+            recipes.report(finding)
+    return report
+
+
+@contextmanager
+def _offline(offline: bool):
+    if not offline:
+        yield
+        return
+    before = os.environ.get(OFFLINE_ENV)
+    os.environ[OFFLINE_ENV] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(OFFLINE_ENV, None)
+        else:
+            os.environ[OFFLINE_ENV] = before
+
+
+@contextmanager
+def _quiet_mkdocs():
+    """MkDocs' and mkdocs-macros' own INFO lines are not findings; warnings still show."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "mkdocs.plugins.macros")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

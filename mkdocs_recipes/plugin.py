@@ -118,7 +118,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         include_dir = macros.config.get("include_dir")
         if not include_dir or self._root is None:
             return  # includes then live in docs_dir, and every page there is checked
-        folder = (self._root / include_dir).resolve()
+        # mkdocs-macros reads include_dir relative to the working directory; so do we.
+        folder = Path(include_dir).resolve()
         if folder == Path(config.docs_dir).resolve() or not folder.is_dir():
             return
         for file in sorted(folder.rglob("*.md")):

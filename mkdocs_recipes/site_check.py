@@ -85,6 +85,8 @@ def check_site(
             recipes.on_config(config)
         except PluginError as error:
             raise SiteCheckError(str(error)) from None
+        except Exception as error:  # a plugin that cannot start (mkdocs-macros' include_dir)
+            raise SiteCheckError(f"{config_file}: {error}") from None
         files = get_files(config)
         recipes.on_files(files, config=config)
         macros.on_nav(None, config, files)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from support.paths import SEED_RECIPE, SHARED
 from support.registry import Registry, start_registry
 from support.site import Site
 
+CORPUS = Path(__file__).parent / "corpus"
 SHARED_CHARTS = ["oauth2-proxy", "kubernetes-dashboard", "authentik", "cert-manager", "wordpress"]
 SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
 # The seed's values_yaml_url (the `main` branch), served as raw files by the test server;
@@ -37,6 +39,26 @@ def chart_server(tmp_path_factory) -> Iterator[ChartServer]:
     (server.root / "github" / "artifacthub.html").write_text("<!DOCTYPE html><html></html>")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def homelab_repository(chart_server) -> str:
+    """The corpus's own chart (with templates), served at <server>/homelab/."""
+    from mkdocs_recipes.charts.package import write_repository
+
+    folder = chart_server.root / "homelab"
+    if not (folder / "index.yaml").exists():
+        write_repository([Path(__file__).parent / "corpus" / "charts" / "homelab-app"], folder)
+    return f"{chart_server.url}/homelab/"
+
+
+@pytest.fixture
+def corpus_site(tmp_path, chart_server, homelab_repository) -> Path:
+    site = tmp_path / "site-source"
+    shutil.copytree(CORPUS, site, ignore=shutil.ignore_patterns("expected.yaml", "README.md"))
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("CHART_SERVER", chart_server.url))
+    return site
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_recipes.charts.package import write_repository
-
 CORPUS = Path(__file__).parent / "corpus"
 LOGGED = re.compile(r"^(INFO|WARNING|ERROR)\s+-\s+(\S+?):(\d+): \[([a-z-]+)\] (.*)$", re.M)
 
@@ -30,18 +28,6 @@ def findings(output: str) -> set[tuple[str, int, str, str]]:
         (path, int(line), code, level.lower())
         for level, path, line, code, _ in LOGGED.findall(output)
     }
-
-
-@pytest.fixture
-def corpus_site(tmp_path, chart_server) -> Path:
-    site = tmp_path / "site-source"
-    shutil.copytree(CORPUS, site, ignore=shutil.ignore_patterns("expected.yaml", "README.md"))
-    homelab = chart_server.root / "homelab"
-    if not (homelab / "index.yaml").exists():
-        write_repository([CORPUS / "charts" / "homelab-app"], homelab)
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("CHART_SERVER", chart_server.url))
-    return site
 
 
 def build(site: Path, *options: str) -> tuple[int, str]:

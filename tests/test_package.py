@@ -47,3 +47,11 @@ def test_a_bug_on_one_page_is_an_error_finding_not_a_crash(monkeypatch, tmp_path
     state = instance._read(page_file, SimpleNamespace(meta={}))
     (finding,) = state.findings
     assert finding.code == "internal-error" and "KeyError" in finding.message
+
+
+def test_every_code_has_an_example_in_the_reference() -> None:
+    text = (ROOT / "docs" / "reference" / "codes.md").read_text()
+    for name in CODES:
+        section = re.search(rf"^### `{re.escape(name)}`\n\n```text\n(.+)\n```", text, re.M)
+        assert section, f"no example for {name}"
+        assert f"[{name}]" in section.group(1)

@@ -10,6 +10,7 @@ recipes against each other.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ def check_site(
         recipes.on_files(files, config=config)
         macros.on_nav(None, config, files)
         documentation = list(files.documentation_pages())
+        renderer = _TagRenderer(macros)
         for number, file in enumerate(documentation, start=1):
             page = Page(None, file, config)
             try:
@@ -103,9 +105,16 @@ def check_site(
                 or markdown
             )
             source = file.content_string
-            # A template error is mkdocs-macros' to report; the page is then read as written.
-            with suppress(Exception):
-                markdown = macros.on_page_markdown(markdown, page=page, config=config) or markdown
+            fast = renderer.render(markdown, page)
+            if fast is not None:
+                markdown = fast
+            else:
+                # A template error is mkdocs-macros' to report; the page is then read as
+                # written.
+                with suppress(Exception):
+                    markdown = (
+                        macros.on_page_markdown(markdown, page=page, config=config) or markdown
+                    )
             state = recipes.pages.get(file.src_path)
             report.pages.append(
                 CheckedPage(
@@ -126,6 +135,69 @@ def check_site(
         ):
             recipes.report(finding)
     return report
+
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+class _TagRenderer:
+    """mkdocs-macros' rendering of a page, done tag by tag.
+
+    mkdocs-macros compiles each page as one Jinja template, which costs more than all the
+    checks together. Most pages only hold `{% include %}` and `{{ expression }}` tags: each
+    distinct tag is compiled once for the whole site, in the same environment and with the
+    same variables, and rendered in place; the text around it is kept as it is. Any other
+    statement (`{% if %}`, `{% set %}`, `{% raw %}`, ...), whitespace control, comments,
+    custom delimiters or a pluglet's pre/post functions: None, and the caller lets
+    mkdocs-macros render the page itself."""
+
+    def __init__(self, macros: Any) -> None:
+        env = macros.env
+        self.macros = macros
+        self.enabled = (
+            (env.variable_start_string, env.block_start_string, env.comment_start_string)
+            == ("{{", "{%", "{#")
+            and not env.trim_blocks
+            and not env.lstrip_blocks
+            and not getattr(macros, "pre_macro_functions", None)
+            and not getattr(macros, "post_macro_functions", None)
+        )
+        self.templates: dict[str, Any] = {}
+
+    def render(self, markdown: str, page: Any) -> str | None:
+        from .plugin import _macros_render
+
+        if not self.enabled:
+            return None
+        meta = getattr(page, "meta", None) or {}
+        forced = self.macros.force_page_rendering(page.file.src_path)
+        if not forced and not _macros_render(self.macros, meta):
+            return markdown  # mkdocs-macros leaves such a page as written
+        tags = list(_TAG.finditer(markdown))
+        if not tags:
+            return markdown
+        for tag in tags:
+            text = tag.group(0)
+            if text.startswith("{#") or text[2] in "-+" or text[-3] in "-+":
+                return None
+            if text.startswith("{%") and text[2:].split(None, 1)[:1] != ["include"]:
+                return None
+        variables = {**self.macros.variables, **meta, "page": page}
+        parts = []
+        position = 0
+        try:
+            for tag in tags:
+                text = tag.group(0)
+                template = self.templates.get(text)
+                if template is None:
+                    template = self.templates[text] = self.macros.env.from_string(text)
+                parts.append(markdown[position : tag.start()])
+                parts.append(template.render(**variables))
+                position = tag.end()
+        except Exception:
+            return None  # let mkdocs-macros render it, and report what fails
+        parts.append(markdown[position:])
+        return "".join(parts)
 
 
 @contextmanager

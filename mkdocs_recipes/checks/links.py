@@ -78,6 +78,7 @@ class SiteLinks:
     emoji: bool = False
     display: Callable[[Path], str] = field(default=lambda p: p.as_posix())
     _anchors: dict[str, set[str]] = field(default_factory=dict)
+    _by_path: dict[str, _Page] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Any, files: Any, pages: list[Any]) -> SiteLinks:
@@ -137,7 +138,9 @@ class SiteLinks:
         """The ids a page's headings and elements get (None: the page is not known)."""
         if src_path in self._anchors:
             return self._anchors[src_path]
-        page = next((p for p in self.pages if p.src_path == src_path), None)
+        if not self._by_path:
+            self._by_path.update((p.src_path, p) for p in self.pages)
+        page = self._by_path.get(src_path)
         if page is None:
             return None
         ids: set[str] = set()
@@ -217,11 +220,17 @@ class _Line:
     text: str  # code spans and HTML comments blanked out
 
 
-def _prose_lines(text: str) -> Iterator[_Line]:
-    """Lines outside fenced code, with inline code and HTML comments blanked."""
-    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+def _prose_lines(text: str, needle: str = "") -> Iterator[_Line]:
+    """Lines outside fenced code, with inline code and HTML comments blanked; only those
+    holding `needle`, when given (a fast way past lines that cannot matter)."""
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=1):
+        if fence is None and "`" not in line and "~~~" not in line:
+            if needle in line:
+                yield _Line(number, line)
+            continue
         match = _FENCE.match(line)
         if fence is not None:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
@@ -230,7 +239,8 @@ def _prose_lines(text: str) -> Iterator[_Line]:
         if match:
             fence = match.group(1)
             continue
-        yield _Line(number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+        if needle in line:
+            yield _Line(number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
 
 
 def _label(text: str) -> str:
@@ -263,8 +273,12 @@ def check_links(site: SiteLinks) -> list[Finding]:
 
 
 def _definitions(text: str) -> set[str]:
+    if "]:" not in text:
+        return set()
     return {
-        _label(m.group(1)) for line in _prose_lines(text) if (m := _DEFINITION.match(line.text))
+        _label(m.group(1))
+        for line in _prose_lines(text, "]:")
+        if (m := _DEFINITION.match(line.text))
     }
 
 
@@ -298,6 +312,8 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
     for line in _prose_lines(page.source):
         text = line.text
         number = line.number
+        if "[" not in text and "<img" not in text.lower():
+            continue
         if not site.autorefs:
             for match in _REFERENCE.finditer(text):
                 label = _label(match.group(2) or match.group(1))

@@ -38,10 +38,11 @@ def write_site(root: Path, pages: int) -> None:
     (docs / "index.md").write_text("# Home\n\nThe [first recipe](page-0000.md).\n")
     for n in range(pages):
         text = PAGE.replace("helmrelease_namespace: podinfo", f"helmrelease_namespace: app-{n}")
-        text = text.replace("title: ", f"title: App {n}: ", 1)
+        text = text.replace("title: ", f"title: App {n} - ", 1)
+        text = text.replace("helm_chart_name:", f"helmrelease_name: app-{n}\nhelm_chart_name:", 1)
         text = re.sub(r"^description: .*$", f"description: App number {n}", text, flags=re.M)
         text = re.sub(r"^values_yaml_url:.*\n", "", text, flags=re.M)
-        text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md#podinfo).\n"
+        text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md#values-to-change).\n"
         (docs / f"page-{n:04d}.md").write_text(text)
     (root / "includes").mkdir()
     (root / "includes" / "recipe-before-you-start.md").write_text("Before you start.\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -355,7 +356,20 @@ class _Dumper(yaml.SafeDumper):
 
 
 def to_yaml(data: Any) -> str:
-    """YAML text for plain data: key order kept, no line folding, UTF-8 kept."""
+    """YAML text for plain data: key order kept, no line folding, UTF-8 kept.
+
+    The layout is built here and each distinct scalar is written once by PyYAML's emitter
+    (which decides plain or quoted), so manifests cost a fraction of a full PyYAML dump;
+    what this does not lay out itself (multi-line strings, other types) goes to PyYAML."""
+    if isinstance(data, dict) and data:
+        try:
+            return "\n".join(_lines(data, 0)) + "\n"
+        except _NotPlain:
+            pass
+    return _dump(data)
+
+
+def _dump(data: Any) -> str:
     return yaml.dump(
         data,
         Dumper=_Dumper,
@@ -364,3 +378,77 @@ def to_yaml(data: Any) -> str:
         allow_unicode=True,
         width=2**31 - 1,
     )
+
+
+class _NotPlain(Exception):
+    """A value the fast layout leaves to PyYAML."""
+
+
+_SCALAR_TYPES = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=8192)
+def _scalar(kind: str, value: Any) -> str:
+    # `kind` keeps 1, 1.0 and True apart in the cache (floats are not cached: 0.0 == -0.0).
+    return _scalar_text(value)
+
+
+#: Line breaks in YAML's sense: a scalar holding one spans lines, which PyYAML lays out.
+_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _scalar_text(value: Any) -> str:
+    text = _dump({"k": value})
+    if not text.startswith("k: ") or not text.endswith("\n") or _BREAKS.search(text[:-1]):
+        raise _NotPlain
+    return text[3:-1]
+
+
+@functools.lru_cache(maxsize=8192)
+def _key(value: str) -> str:
+    text = _dump({value: 0})
+    if not text.endswith(": 0\n") or _BREAKS.search(text[:-1]) or text.startswith("?"):
+        raise _NotPlain
+    return text[: -len(": 0\n")]
+
+
+def _inline(value: Any) -> str | None:
+    """How a value sits after `key: ` or `- ` when it fits on that line."""
+    if isinstance(value, float):
+        return _scalar_text(value)
+    if isinstance(value, _SCALAR_TYPES):
+        return _scalar(type(value).__name__, value)
+    if isinstance(value, dict) and not value:
+        return "{}"
+    if isinstance(value, list) and not value:
+        return "[]"
+    if isinstance(value, (dict, list)):
+        return None
+    raise _NotPlain
+
+
+def _lines(value: dict[str, Any] | list[Any], indent: int) -> list[str]:
+    """The lines of a non-empty mapping or list whose entries start at column `indent`;
+    lists under a key are indented, as Kubernetes docs write them."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlain
+            inline = _inline(item)
+            if inline is not None:
+                lines.append(f"{pad}{_key(key)}: {inline}")
+            else:
+                lines.append(f"{pad}{_key(key)}:")
+                lines += _lines(item, indent + 2)
+        return lines
+    for item in value:
+        inline = _inline(item)
+        if inline is not None:
+            lines.append(f"{pad}- {inline}")
+            continue
+        nested = _lines(item, indent + 2)
+        lines.append(f"{pad}- {nested[0][indent + 2 :]}")
+        lines += nested[1:]
+    return lines

@@ -163,6 +163,8 @@ class _TagRenderer:
             and not getattr(macros, "post_macro_functions", None)
         )
         self.templates: dict[str, Any] = {}
+        # The site's variables, copied once (mkdocs-macros copies them for every page).
+        self.variables = dict(macros.variables)
 
     def render(self, markdown: str, page: Any) -> str | None:
         from .plugin import _macros_render
@@ -182,7 +184,7 @@ class _TagRenderer:
                 return None
             if text.startswith("{%") and text[2:].split(None, 1)[:1] != ["include"]:
                 return None
-        variables = {**self.macros.variables, **meta, "page": page}
+        variables = {**self.variables, **meta, "page": page}
         parts = []
         position = 0
         try:

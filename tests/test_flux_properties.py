@@ -111,3 +111,29 @@ def test_every_emitted_object_is_accepted_by_flux(recipe, flux, extra_values) ->
     elif recipe.is_oci:
         assert objects[1].body["spec"]["type"] == "oci"
         assert not objects[1].body["spec"]["url"].endswith(f"/{recipe.helm_chart_name}")
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["yes", "on", "1.0", "6.5.x", "a: b", "#x", "*x", "- x", "", "~", "null"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(min_size=1, max_size=10), children, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=10), _values, min_size=1, max_size=5))
+def test_the_fast_layout_writes_what_pyyaml_writes(data) -> None:
+    from mkdocs_recipes.flux import _dump, to_yaml
+
+    assert to_yaml(data) == _dump(data)

@@ -45,6 +45,7 @@ _ATX = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
 _ATTR_ID = re.compile(r"\{:?[^}]*#([\w.:-]+)[^}]*\}")
 _HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")
+_PLAIN = re.compile(r"[\w .,()'-]*")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp")
 
 
@@ -144,13 +145,17 @@ class SiteLinks:
         if page is None:
             return None
         ids: set[str] = set()
-        previous = ""
+        previous, previous_number = "", 0
         for line in _prose_lines(page.markdown):
             text = line.text
-            heading = _ATX.match(text)
-            title = heading.group(2) if heading else None
-            if (
-                title is None
+            stripped = text.lstrip()
+            title = None
+            if stripped.startswith("#"):
+                heading = _ATX.match(text)
+                title = heading.group(2) if heading else None
+            elif (
+                stripped[:1] in ("=", "-")
+                and previous_number == line.number - 1
                 and _SETEXT.match(text)
                 and previous.strip()
                 and not previous.lstrip().startswith(("-", "*", "|", ">", "!!!", "???", "==="))
@@ -158,16 +163,20 @@ class SiteLinks:
                 title = previous.strip()
             if title is not None:
                 ids.add(self._heading_id(title, ids))
-            ids.update(_ATTR_ID.findall(text))
-            ids.update(_HTML_ID.findall(text))
-            previous = text
+            if "{" in text:
+                ids.update(_ATTR_ID.findall(text))
+            if "id=" in text or "name=" in text:
+                ids.update(_HTML_ID.findall(text))
+            previous, previous_number = text, line.number
         self._anchors[src_path] = ids
         return ids
 
     def _heading_id(self, title: str, taken: set[str]) -> str:
-        custom = _ATTR_ID.search(title)
+        custom = _ATTR_ID.search(title) if "{" in title else None
         if custom:
             return custom.group(1)
+        if _PLAIN.fullmatch(title):
+            return self._unique(self.slugify(title, self.separator), taken)
         text = re.sub(r"\{:?[^}]*\}\s*$", "", title)
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1", text)
@@ -175,8 +184,14 @@ class SiteLinks:
         text = re.sub(r"<[^>]+>", "", text)
         if self.emoji:
             text = re.sub(r":[\w+-]+:", "", text)
-        text = re.sub(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1", r"\2", text)
-        slug = self.slugify(html.unescape(text), self.separator)
+        text = re.sub(r"(\*\*|\*)(\S(?:.*?\S)?)\1", r"\2", text)
+        # Underscores inside a word are not emphasis in Python-Markdown.
+        text = re.sub(r"(?<!\w)(__|_)(\S(?:.*?\S)?)\1(?!\w)", r"\2", text)
+        return self._unique(self.slugify(html.unescape(text), self.separator), taken)
+
+    @staticmethod
+    def _unique(slug: str, taken: set[str]) -> str:
+        """As the toc extension makes ids unique: `_1`, `_2`, ... for repeats."""
         unique, number = slug, 0
         while unique in taken:
             number += 1

@@ -11,24 +11,13 @@ every later request to it in the same build fails at once with the same reason.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
-
-import urllib3
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    HTTPError,
-    MaxRetryError,
-    NameResolutionError,
-    NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
-    SSLError,
-)
-from urllib3.util import Retry, Timeout
 
 from .. import __version__
 
@@ -82,16 +71,26 @@ def redact(url: str) -> str:
     return url
 
 
-class _Retry(Retry):
-    """Retries that give up at once when the host cannot be reached at all: a name that
-    does not resolve, a refused connection or a connect timeout will not be different
-    half a second later. (In urllib3 2, name resolution and refused connections are
-    kinds of `ConnectTimeoutError`.)"""
+@functools.cache
+def _urllib3() -> Any:
+    """urllib3, imported on the first real request: an offline build never pays for it."""
+    import urllib3
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+    from urllib3.util import Retry
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):
-        if isinstance(error, ConnectTimeoutError):
-            raise MaxRetryError(_pool, url or "", error) from error
-        return super().increment(method, url, response, error, _pool, **kw)
+    class FailFastRetry(Retry):
+        """Retries that give up at once when the host cannot be reached at all: a name
+        that does not resolve, a refused connection or a connect timeout will not be
+        different half a second later. (In urllib3 2, name resolution and refused
+        connections are kinds of `ConnectTimeoutError`.)"""
+
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):
+            if isinstance(error, ConnectTimeoutError):
+                raise MaxRetryError(_pool, url or "", error) from error
+            return super().increment(method, url, response, error, _pool, **kw)
+
+    urllib3.FailFastRetry = FailFastRetry  # type: ignore[attr-defined]
+    return urllib3
 
 
 def host_of(url: str) -> str:
@@ -116,25 +115,34 @@ class Http:
         #: Requests that went to the network, per host (what "asked once" means).
         self.attempts: dict[str, int] = {}
         self._lock = threading.Lock()
-        retry = _Retry(
-            total=self.policy.retries,
-            connect=self.policy.retries,
-            read=self.policy.retries,
-            status=self.policy.retries,
-            status_forcelist=(429, 500, 502, 503, 504),
-            allowed_methods=frozenset({"GET", "HEAD"}),
-            backoff_factor=self.policy.backoff,
-            backoff_max=10,
-            raise_on_status=False,
-            respect_retry_after_header=True,
-            # Credentials never follow a redirect to another host.
-            remove_headers_on_redirect=frozenset({"Authorization", "Cookie"}),
-        )
-        self._pool = urllib3.PoolManager(
-            retries=retry,
-            timeout=Timeout(connect=self.policy.connect_timeout, read=self.policy.read_timeout),
-            headers={"User-Agent": USER_AGENT},
-        )
+        self._pool: Any = None
+
+    def _manager(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                urllib3 = _urllib3()
+                retry = urllib3.FailFastRetry(
+                    total=self.policy.retries,
+                    connect=self.policy.retries,
+                    read=self.policy.retries,
+                    status=self.policy.retries,
+                    status_forcelist=(429, 500, 502, 503, 504),
+                    allowed_methods=frozenset({"GET", "HEAD"}),
+                    backoff_factor=self.policy.backoff,
+                    backoff_max=10,
+                    raise_on_status=False,
+                    respect_retry_after_header=True,
+                    # Credentials never follow a redirect to another host.
+                    remove_headers_on_redirect=frozenset({"Authorization", "Cookie"}),
+                )
+                self._pool = urllib3.PoolManager(
+                    retries=retry,
+                    timeout=urllib3.Timeout(
+                        connect=self.policy.connect_timeout, read=self.policy.read_timeout
+                    ),
+                    headers={"User-Agent": USER_AGENT},
+                )
+            return self._pool
 
     def get(
         self,
@@ -162,8 +170,11 @@ class Http:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
+        pool = self._manager()
+        from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError, ProtocolError
+
         try:
-            response = self._pool.request(
+            response = pool.request(
                 "GET", url, headers=request_headers, preload_content=False, redirect=True
             )
         except MaxRetryError as error:
@@ -228,6 +239,15 @@ def _status_reason(status: int) -> str:
 
 
 def _describe(error: BaseException | None) -> str:
+    from urllib3.exceptions import (
+        ConnectTimeoutError,
+        NameResolutionError,
+        NewConnectionError,
+        ProtocolError,
+        ReadTimeoutError,
+        SSLError,
+    )
+
     if isinstance(error, NameResolutionError):
         return "the host name could not be resolved (DNS)"
     if isinstance(error, NewConnectionError):

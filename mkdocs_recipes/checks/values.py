@@ -12,15 +12,17 @@ import dataclasses
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
 from ..findings import Finding, Severity
 from ..fragments import YamlBlock, merge_values
 from ..placeholders import is_placeholder
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass
@@ -446,6 +448,8 @@ def _check_schema(
         merged = merge_values(
             model.chart.values if isinstance(model.chart.values, dict) else {}, fragment
         )
+        import jsonschema  # only charts that ship a schema need it
+
         validator_class = jsonschema.validators.validator_for(
             model.schema, default=jsonschema.Draft7Validator
         )

@@ -197,3 +197,33 @@ def test_check_reports_what_the_build_reports(corpus_site) -> None:
         )
     }
     assert built and checked == built
+
+
+def test_a_progress_line_on_a_terminal_and_none_otherwise(planted_site) -> None:
+    import pty
+
+    piped = check(clean(planted_site))
+    assert piped.stderr == ""  # not a terminal: no progress
+    primary, secondary = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_recipes", "check"],
+        cwd=planted_site,
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert done.returncode == 0
+    assert b" pages [" in seen and b"5/5" in seen

@@ -10,6 +10,7 @@ from support.chartrepo import ChartServer, build_repository
 from support.paths import SEED_RECIPE, SHARED
 from support.registry import Registry, start_registry
 from support.site import Site
+from support.sites import copy_site
 
 CORPUS = Path(__file__).parent / "corpus"
 SHARED_CHARTS = ["oauth2-proxy", "kubernetes-dashboard", "authentik", "cert-manager", "wordpress"]
@@ -54,11 +55,7 @@ def homelab_repository(chart_server) -> str:
 
 @pytest.fixture
 def corpus_site(tmp_path, chart_server, homelab_repository) -> Path:
-    site = tmp_path / "site-source"
-    shutil.copytree(CORPUS, site, ignore=shutil.ignore_patterns("expected.yaml", "README.md"))
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("CHART_SERVER", chart_server.url))
-    return site
+    return copy_site(CORPUS, tmp_path / "site-source", chart_server.url)
 
 
 @pytest.fixture

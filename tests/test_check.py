@@ -17,6 +17,7 @@ import yaml
 from test_corpus import LOGGED, build
 
 from support.paths import ROOT
+from support.sites import copy_site, run_module
 
 SITE = Path(__file__).parent / "check_site"
 SARIF_SCHEMA = ROOT / ".test-data" / "sarif-2.1.0.json"
@@ -27,23 +28,12 @@ def expected() -> dict:
 
 
 def check(cwd: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_recipes", "check", *arguments],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return run_module(cwd, "mkdocs_recipes", "check", *arguments)
 
 
 @pytest.fixture
 def planted_site(tmp_path, chart_server, homelab_repository) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("expected.yaml", "README.md"))
-    config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("CHART_SERVER", chart_server.url))
-    return site
+    return copy_site(SITE, tmp_path / "site", chart_server.url)
 
 
 def clean(site: Path) -> Path:

@@ -5,15 +5,14 @@ the planted mistakes, `mkdocs build --strict` passes."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from support.sites import run_module
 
 CORPUS = Path(__file__).parent / "corpus"
 LOGGED = re.compile(r"^(INFO|WARNING|ERROR)\s+-\s+(\S+?):(\d+): \[([a-z-]+)\] (.*)$", re.M)
@@ -31,14 +30,7 @@ def findings(output: str) -> set[tuple[str, int, str, str]]:
 
 
 def build(site: Path, *options: str) -> tuple[int, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *options],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    done = run_module(site, "mkdocs", "build", *options)
     return done.returncode, done.stdout + done.stderr
 
 

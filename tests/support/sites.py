@@ -1,0 +1,32 @@
+"""Test sites kept in tests/ (a corpus, a site with planted defects): copied to a temporary
+folder with the chart server's address filled in, and commands run on them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def copy_site(source: Path, destination: Path, chart_server_url: str) -> Path:
+    """`source` copied to `destination`, `CHART_SERVER` in its mkdocs.yml replaced."""
+    shutil.copytree(
+        source, destination, ignore=shutil.ignore_patterns("expected.yaml", "README.md")
+    )
+    config = destination / "mkdocs.yml"
+    config.write_text(config.read_text().replace("CHART_SERVER", chart_server_url))
+    return destination
+
+
+def run_module(cwd: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m <arguments>` in `cwd`, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

@@ -26,10 +26,8 @@ Report = Callable[[Finding], None]
 
 def call_line(source: str, names: tuple[str, ...]) -> int:
     """The first source line mentioning one of `names` (a macro or include), else 1."""
-    for number, line in enumerate(source.split("\n"), start=1):
-        if any(name in line for name in names):
-            return number
-    return 1
+    positions = [at for at in (source.find(name) for name in names) if at >= 0]
+    return source.count("\n", 0, min(positions)) + 1 if positions else 1
 
 
 def _include_of(macro: str) -> str:

@@ -167,13 +167,14 @@ class _TagRenderer:
         self.variables = dict(macros.variables)
 
     def render(self, markdown: str, page: Any) -> str | None:
-        from .plugin import _macros_render
+        from .engine import macros_render
 
         if not self.enabled:
             return None
         meta = getattr(page, "meta", None) or {}
         forced = self.macros.force_page_rendering(page.file.src_path)
-        if not forced and not _macros_render(self.macros, meta):
+        by_default = self.macros.config.get("render_by_default", True)
+        if not forced and not macros_render(by_default, meta):
             return markdown  # mkdocs-macros leaves such a page as written
         tags = list(_TAG.finditer(markdown))
         if not tags:

@@ -33,20 +33,23 @@ def test_every_code_is_documented_with_its_severity() -> None:
 
 
 def test_a_bug_on_one_page_is_an_error_finding_not_a_crash(monkeypatch, tmp_path) -> None:
-    from types import SimpleNamespace
-
-    from mkdocs_recipes import plugin as plugin_module
+    from mkdocs_recipes import engine as engine_module
+    from mkdocs_recipes.config import RecipesConfig
 
     def broken(*args, **kwargs):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(plugin_module, "analyse_page", broken)
-    instance = plugin_module.RecipesPlugin()
-    instance.load_config({})
-    page_file = SimpleNamespace(src_path="p.md", abs_src_path=None, content_string="# P\n")
-    state = instance._read(page_file, SimpleNamespace(meta={}))
+    monkeypatch.setattr(engine_module, "analyse_page", broken)
+    options = RecipesConfig()
+    options.load_dict({"resolve_charts": False})
+    options.validate()
+    engine = engine_module.RecipeEngine(options, tmp_path)
+    reported = []
+    engine.sink = reported.append
+    state = engine.page("p.md", None, lambda: "# P\n", None)
     (finding,) = state.findings
     assert finding.code == "internal-error" and "KeyError" in finding.message
+    assert reported == [finding]
 
 
 def test_every_code_has_an_example_in_the_reference() -> None:

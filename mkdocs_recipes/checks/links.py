@@ -95,9 +95,7 @@ class SiteLinks:
         toc = mdx.get("toc") or {}
         slugify = toc.get("slugify")
         if not callable(slugify):
-            from markdown.extensions.toc import (  # type: ignore[import-untyped]
-                slugify as default_slugify,
-            )
+            from markdown.extensions.toc import slugify as default_slugify
 
             slugify = default_slugify
         snippets = mdx.get("pymdownx.snippets") or {}

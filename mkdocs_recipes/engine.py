@@ -1,0 +1,217 @@
+"""A site's recipe state for one build: options, chart resolver, analysed pages, findings.
+
+Both front ends of a build use it: the MkDocs plugin `recipes`, and the mkdocs-macros
+pluglet (`macros: modules: [mkdocs_recipes]`) that MkDocs and Zensical both load. Findings
+are logged as `path:line: [code] message` on the `mkdocs.plugins.recipes` logger, once
+each, at their site-wide level (or handed to a sink: `mkdocs-recipes check`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import flux
+from .analysis import PageState, analyse_page
+from .charts.lockfile import Lockfile, LockfileError
+from .charts.resolver import ChartResolver
+from .checks.api_versions import check_template_text
+from .config import RecipesConfig
+from .findings import Finding, Severity
+from .prefetch import prefetch
+from .project import SettingsError, resolver_settings
+from .recipe import read_recipe
+from .severities import apply_levels, read_levels
+
+#: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
+log = logging.getLogger("mkdocs.plugins.recipes")
+
+INCLUDES_DIR = Path(__file__).parent / "includes"
+#: The packaged include files, by the name pages include them with.
+PACKAGED_INCLUDES = tuple(sorted(p.name for p in INCLUDES_DIR.glob("*.md")))
+
+_LOG_LEVEL = {
+    Severity.ERROR: logging.ERROR,
+    Severity.WARNING: logging.WARNING,
+    Severity.INFO: logging.INFO,
+}
+
+Render = Callable[[str], str]
+
+
+class SetupError(ValueError):
+    """An option the engine cannot start with; the message names it."""
+
+
+def display_path(path: str) -> str:
+    """A file as ruff and yamllint print it: relative to the working directory (so that
+    `mkdocs build -f hack/docs/mkdocs.yml` and CI annotations name the right file)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive, on Windows
+        return Path(path).as_posix()
+
+
+def _detail(option: str, message: str, hint: str | None) -> str:
+    return f"{option}: {message}" + (f" ({hint})" if hint else "")
+
+
+class RecipeEngine:
+    """What one build knows: set up from the `recipes` options and the site's root."""
+
+    def __init__(self, options: RecipesConfig, root: Path) -> None:
+        self.options = options
+        self.root = root
+        #: Where findings go instead of the log (`mkdocs-recipes check` collects them).
+        self.sink: Callable[[Finding], None] | None = None
+        #: Told `("charts", done, total)` while charts are fetched (a progress bar).
+        self.progress: Callable[[str, int, int], None] | None = None
+        self.pages: dict[str, PageState] = {}
+        self._reported: set[tuple[str, int, str, str]] = set()
+        self.flux, problems = flux.FluxSettings().with_overrides(options.flux)
+        if problems:
+            raise SetupError(
+                "; ".join(_detail(f"flux.{p.key}", p.message, p.hint) for p in problems)
+            )
+        self.levels, level_problems = read_levels(options.severities)
+        if level_problems:
+            raise SetupError(
+                "; ".join(
+                    _detail(f"severities.{p.code}", p.message, p.hint) for p in level_problems
+                )
+            )
+        self.resolver = self._chart_resolver() if options.resolve_charts else None
+
+    def _chart_resolver(self) -> ChartResolver:
+        try:
+            lockfile = Lockfile.load(self.root / self.options.lockfile)
+        except LockfileError as error:
+            raise SetupError(str(error)) from None
+        try:
+            settings = resolver_settings(
+                base_dir=self.root,
+                offline=self.options.offline,
+                cache_dir=self.options.cache_dir,
+                cache=self.options.cache,
+                mirrors=self.options.mirrors,
+                index_ttl=self.options.index_ttl,
+            )
+        except SettingsError as error:
+            raise SetupError(str(error)) from None
+        return ChartResolver(settings, lockfile)
+
+    def report(self, finding: Finding) -> None:
+        """Log a finding once, as `path:line: [code] message`, at its site-wide level."""
+        leveled = apply_levels([finding], self.levels, ())
+        if not leveled:
+            return  # turned off in `severities`
+        finding = leveled[0]
+        key = (finding.path, finding.line, finding.code, finding.message)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        if self.sink is not None:
+            self.sink(finding)
+        else:
+            log.log(_LOG_LEVEL[finding.severity], finding.as_text())
+
+    def prefetch(self, sources: Iterable[tuple[str, Callable[[], str]]]) -> None:
+        """Every recipe's chart and values link, fetched up front: distinct hosts at the
+        same time, so a site's network time is that of its slowest host, not the sum.
+        `sources`: (path, read the page's source)."""
+        resolver = self.resolver
+        if resolver is None or resolver.settings.offline:
+            return
+        recipes = []
+        for path, read in sources:
+            try:
+                recipe, _ = read_recipe(read(), path)
+            except (OSError, ValueError):
+                continue  # reported by MkDocs, or by the page's own analysis
+            if recipe is not None:
+                recipes.append(recipe)
+        prefetch(resolver, recipes, self.options.check_values_url, self.progress)
+
+    def page(
+        self, key: str, file: str | None, read: Callable[[], str], render: Render | None
+    ) -> PageState:
+        """The analysed page `key` (its path in docs_dir), analysed on first use; `file`
+        is its file on disk (for the paths findings show)."""
+        state = self.pages.get(key)
+        if state is None:
+            state = self._analyse(display_path(file) if file else key, read, render)
+            self.pages[key] = state
+            for finding in state.findings:
+                self.report(finding)
+        return state
+
+    def _analyse(self, path: str, read: Callable[[], str], render: Render | None) -> PageState:
+        try:
+            source = read()
+        except (OSError, ValueError):
+            # The site generator reports unreadable files itself.
+            return PageState(path=path, source="", settings=self.flux)
+        try:
+            return analyse_page(
+                source,
+                path,
+                self.flux,
+                self.resolver,
+                self.levels,
+                render,
+                fetch_values_url=self.options.check_values_url,
+            )
+        except Exception as error:  # a bug of ours must not hide the rest of the site
+            log.debug("recipes: analysing %s failed", path, exc_info=True)
+            state = PageState(path=path, source=source, settings=self.flux)
+            state.findings.append(
+                Finding.of(
+                    "internal-error",
+                    path,
+                    1,
+                    f"mkdocs-recipes could not analyse this page ({type(error).__name__}: {error})",
+                    "please report it with the page; `mkdocs build -v` shows the details",
+                )
+            )
+            return state
+
+    def check_include_dir(self, include_dir: str | None, docs_dir: Path) -> None:
+        """A site's own include files (often hand-written before this plugin) are checked
+        for Flux API versions the target release no longer serves."""
+        if not include_dir:
+            return  # includes then live in docs_dir, and every page there is checked
+        # mkdocs-macros reads include_dir relative to the working directory; so do we.
+        folder = Path(include_dir).resolve()
+        if folder == docs_dir.resolve() or not folder.is_dir():
+            return
+        for file in sorted(folder.rglob("*.md")):
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for finding in check_template_text(
+                text, display_path(str(file)), self.flux.flux_version
+            ):
+                self.report(finding)
+
+
+def macros_render(render_by_default: bool, meta: dict[str, Any]) -> bool:
+    """Whether mkdocs-macros renders a page: `render_macros` in its front-matter, else the
+    `render_by_default` option."""
+    chosen = meta.get("render_macros")
+    if chosen is not None:
+        return bool(chosen)
+    return bool(render_by_default)
+
+
+def jinja_renderer(env: Any, variables: dict[str, Any], page: Any) -> Render:
+    """Fills in a block's Jinja with the page's variables, as mkdocs-macros will."""
+    meta = getattr(page, "meta", None) or {}
+
+    def render(text: str) -> str:
+        return env.from_string(text).render(**{**variables, **meta, "page": page})
+
+    return render

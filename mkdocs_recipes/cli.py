@@ -153,6 +153,53 @@ def lock(config_file: Path | None, update: bool) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option(
+    "--write",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write the include files into DIR (the site's macros include_dir).",
+)
+@click.option("--force", is_flag=True, help="Replace files in DIR that differ from ours.")
+def includes(folder: Path | None, force: bool) -> None:
+    """List the packaged include files, or write them into a site's include_dir.
+
+    Engines that cannot load the packaged includes (Zensical) need them as files. Each
+    file only calls its macro. A file of the same name that differs is the site's own:
+    it is kept unless --force is given. Running it again changes nothing.
+    """
+    from .engine import INCLUDES_DIR, PACKAGED_INCLUDES
+
+    if folder is None:
+        for name in PACKAGED_INCLUDES:
+            click.echo(name)
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageProblem(f"{folder}: cannot create it ({error.strerror})") from None
+    for name in PACKAGED_INCLUDES:
+        ours = (INCLUDES_DIR / name).read_text(encoding="utf-8")
+        target = folder / name
+        try:
+            current = target.read_text(encoding="utf-8") if target.exists() else None
+        except (OSError, UnicodeDecodeError):
+            current = ""
+        if current == ours:
+            click.echo(f"unchanged {target}")
+            continue
+        if current is not None and not force:
+            click.echo(f"kept      {target} (your own file; --force replaces it)")
+            continue
+        try:
+            target.write_text(ours, encoding="utf-8")
+        except OSError as error:
+            raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
+        click.echo(f"{'replaced' if current is not None else 'wrote':<9} {target}")
+
+
 def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     """`--select a,b --select c` -> codes or prefixes (`link-`), each checked."""
     import difflib

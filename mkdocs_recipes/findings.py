@@ -218,6 +218,12 @@ CODES: dict[str, Code] = {
             "`recipe_checks` in the front-matter names an unknown code or level.",
         ),
         Code(
+            "include-missing",
+            Severity.WARNING,
+            "A packaged include a pluglet (Zensical) site uses but has not written to its "
+            "include_dir.",
+        ),
+        Code(
             "link-reference-undefined",
             Severity.WARNING,
             "A reference-style link whose reference is defined nowhere (shows as plain text).",

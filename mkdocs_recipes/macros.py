@@ -46,9 +46,13 @@ def _include_of(macro: str) -> str:
 class RecipeMacros:
     """Binds the template functions to the plugin's page lookup and finding reporter."""
 
-    def __init__(self, lookup: Lookup, report: Report) -> None:
+    def __init__(
+        self, lookup: Lookup, report: Report, page_of: Callable[[], Any] | None = None
+    ) -> None:
+        """`page_of`: where the current page comes from when macros get no Jinja context."""
         self._lookup = lookup
         self._report = report
+        self._page_of = page_of
 
     def functions(self) -> dict[str, Callable[..., str]]:
         return {
@@ -65,8 +69,7 @@ class RecipeMacros:
             "recipe_footer": self._macro("recipe_footer", _footer),
         }
 
-    def _state(self, context: Context, macro: str, indent: int) -> tuple[PageState | None, str]:
-        page = context.get("page")
+    def _state(self, page: Any, macro: str, indent: int) -> tuple[PageState | None, str]:
         state = self._lookup(page) if page is not None else None
         if state is not None and state.recipe is not None:
             return state, ""
@@ -125,12 +128,25 @@ class RecipeMacros:
     def _macro(
         self, name: str, render: Callable[[PageState, flux.FluxSettings, int], str]
     ) -> Callable[..., str]:
-        @pass_context
-        def macro(context: Context, indent: int = 0, **overrides: Any) -> str:
-            state, problem = self._state(context, name, _int(indent))
+        def call(page: Any, indent: int = 0, **overrides: Any) -> str:
+            state, problem = self._state(page, name, _int(indent))
             if state is None:
                 return problem
             return render(state, self._settings(state, name, overrides, indent), _int(indent))
+
+        page_of = self._page_of
+        if page_of is not None:
+            # Engines whose macros get no Jinja context (Zensical): the page comes from
+            # the pluglet's environment.
+            def plain(indent: int = 0, **overrides: Any) -> str:
+                return call(page_of(), indent, **overrides)
+
+            plain.__name__ = name
+            return plain
+
+        @pass_context
+        def macro(context: Context, indent: int = 0, **overrides: Any) -> str:
+            return call(context.get("page"), indent, **overrides)
 
         macro.__name__ = name
         return macro

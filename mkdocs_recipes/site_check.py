@@ -20,6 +20,7 @@ from typing import Any
 from .checks.across import check_recipes_together
 from .checks.links import SiteLinks, check_links
 from .findings import Finding
+from .pluglet import pluglet_aside, recipes_options
 from .project import OFFLINE_ENV
 
 #: `progress(stage, done, total)`: "pages" as they are checked.
@@ -43,6 +44,8 @@ class CheckedPage:
     #: The recipe, when the page has a valid one, and the page's Flux settings.
     recipe: Any = None
     settings: Any = None
+    #: Whether mkdocs-macros renders the page (not with `render_macros: false`).
+    rendered: bool = True
 
 
 @dataclass
@@ -72,15 +75,25 @@ def check_site(
             config = load_config(config_file=str(config_file))
         except (ConfigurationError, SystemExit, OSError) as error:
             raise SiteCheckError(f"{config_file}: MkDocs cannot load it ({error})") from None
-        recipes = config.plugins.get("recipes")
-        if not isinstance(recipes, RecipesPlugin):
+        existing = config.plugins.get("recipes")
+        pluglet_site = not isinstance(existing, RecipesPlugin)
+        recipes: RecipesPlugin
+        if isinstance(existing, RecipesPlugin):
+            recipes = existing
+        else:
+            # `macros: modules: [mkdocs_recipes]` (a Zensical site): the same engine, set up
+            # from `extra.recipes`, the options the pluglet reads.
+            options, problems = recipes_options(config)
+            if problems:
+                raise SiteCheckError(f"{config_file}: invalid option: {'; '.join(problems)}")
             recipes = RecipesPlugin()
-            recipes.load_config({}, config_file_path=config.config_file_path)
+            recipes.config = options
         if not recipes.config.enabled:
             raise SiteCheckError(f"{config_file}: the recipes plugin is disabled (enabled: false)")
         try:
             macros = _macros_plugin(config)
-            macros.on_config(config)
+            with pluglet_aside():
+                macros.on_config(config)
             recipes.sink = report.findings.append
             recipes.progress = progress
             recipes.on_config(config)
@@ -125,16 +138,49 @@ def check_site(
                     markdown=markdown,
                     recipe=state.recipe if state else None,
                     settings=state.settings if state else None,
+                    rendered=renderer.renders(page),
                 )
             )
             if progress:
                 progress("pages", number, len(documentation))
         site = SiteLinks.from_config(config, files, report.pages)
-        for finding in check_links(site) + check_recipes_together(
-            report.pages, recipes.flux_settings
-        ):
+        findings = check_links(site) + check_recipes_together(report.pages, recipes.flux_settings)
+        if pluglet_site:
+            findings += missing_includes(report.pages, macros.config.get("include_dir"))
+        for finding in findings:
             recipes.report(finding)
     return report
+
+
+_INCLUDE = re.compile(r"""\{%-?\s*include\s+["']([^"']+)["']""")
+
+
+def missing_includes(pages: list[CheckedPage], include_dir: str | None) -> list[Finding]:
+    """Packaged include names a pluglet site uses but does not have as files: Zensical
+    cannot load packaged templates, so those pages would lose their Flux YAML."""
+    from .engine import PACKAGED_INCLUDES
+
+    folder = Path(include_dir) if include_dir else None
+    findings = []
+    for page in pages:
+        if not page.rendered:
+            continue  # its Jinja is shown, not run
+        for number, line in enumerate(page.source.split("\n"), start=1):
+            for name in _INCLUDE.findall(line):
+                if name not in PACKAGED_INCLUDES or (folder and (folder / name).is_file()):
+                    continue
+                findings.append(
+                    Finding.of(
+                        "include-missing",
+                        page.path,
+                        number,
+                        f"`{name}` is a packaged include, which Zensical cannot load, and the "
+                        f"site's include_dir ({include_dir or 'not set'}) has no such file",
+                        f"run `mkdocs-recipes includes --write {include_dir or 'includes'}` "
+                        "(and set the macros include_dir to that folder)",
+                    )
+                )
+    return findings
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -159,22 +205,33 @@ class _TagRenderer:
             == ("{{", "{%", "{#")
             and not env.trim_blocks
             and not env.lstrip_blocks
-            and not getattr(macros, "pre_macro_functions", None)
+            # Our own pluglet hook only adds the packaged includes, as the plugin did.
+            and not [
+                f
+                for f in getattr(macros, "pre_macro_functions", None) or ()
+                if f.__module__ not in ("mkdocs_recipes", "mkdocs_recipes.pluglet")
+            ]
             and not getattr(macros, "post_macro_functions", None)
         )
         self.templates: dict[str, Any] = {}
         # The site's variables, copied once (mkdocs-macros copies them for every page).
         self.variables = dict(macros.variables)
 
-    def render(self, markdown: str, page: Any) -> str | None:
+    def renders(self, page: Any) -> bool:
+        """Whether mkdocs-macros renders the page at all."""
         from .engine import macros_render
 
+        meta = getattr(page, "meta", None) or {}
+        by_default = self.macros.config.get("render_by_default", True)
+        return bool(self.macros.force_page_rendering(page.file.src_path)) or macros_render(
+            by_default, meta
+        )
+
+    def render(self, markdown: str, page: Any) -> str | None:
         if not self.enabled:
             return None
         meta = getattr(page, "meta", None) or {}
-        forced = self.macros.force_page_rendering(page.file.src_path)
-        by_default = self.macros.config.get("render_by_default", True)
-        if not forced and not macros_render(by_default, meta):
+        if not self.renders(page):
             return markdown  # mkdocs-macros leaves such a page as written
         tags = list(_TAG.finditer(markdown))
         if not tags:

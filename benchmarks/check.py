@@ -11,7 +11,11 @@ user runs in a new process, the median of `--runs` runs:
 
 Target: check at most 1/20 of the build (hard limit 1/10).
 
-Run: .venv/bin/python benchmarks/check.py [--pages 200 1000] [--runs 3]
+`--page seed` uses the real seed recipe (../shared/recipes/oauth2-proxy.md: 155 lines,
+three values blocks, six includes) instead of this project's short podinfo example, with
+its chart served from a folder packaged from ../shared/charts at run time.
+
+Run: .venv/bin/python benchmarks/check.py [--pages 200 1000] [--runs 3] [--page seed]
 """
 
 from __future__ import annotations
@@ -29,21 +33,49 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = (ROOT / "docs" / "recipes" / "podinfo.md").read_text(encoding="utf-8")
+SHARED = Path(os.environ.get("MKDOCS_RECIPES_SHARED", ROOT.parent / "shared"))
+EXAMPLE = ROOT / "docs" / "recipes" / "podinfo.md"
+SEED = SHARED / "recipes" / "oauth2-proxy.md"
 
 
-def write_site(root: Path, pages: int) -> None:
+def write_site(root: Path, pages: int, seed: bool) -> None:
+    page = (SEED if seed else EXAMPLE).read_text(encoding="utf-8")
+    namespace = re.search(r"^helmrelease_namespace: (\S+)$", page, re.M)
+    assert namespace
     docs = root / "docs"
     docs.mkdir(parents=True)
     (docs / "index.md").write_text("# Home\n\nThe [first recipe](page-0000.md).\n")
     for n in range(pages):
-        text = PAGE.replace("helmrelease_namespace: podinfo", f"helmrelease_namespace: app-{n}")
+        text = page.replace(namespace.group(0), f"helmrelease_namespace: app-{n}")
         text = text.replace("title: ", f"title: App {n} - ", 1)
+        text = re.sub(r"^(helmrelease_name|kustomization_name):.*\n", "", text, flags=re.M)
         text = text.replace("helm_chart_name:", f"helmrelease_name: app-{n}\nhelm_chart_name:", 1)
         text = re.sub(r"^description: .*$", f"description: App number {n}", text, flags=re.M)
         text = re.sub(r"^values_yaml_url:.*\n", "", text, flags=re.M)
-        text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md#values-to-change).\n"
+        text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md#helmrelease).\n"
         (docs / f"page-{n:04d}.md").write_text(text)
+    # The site-wide link definitions real cookbooks append to every page.
+    (root / "snippets").mkdir()
+    (root / "snippets" / "links.md").write_text(
+        "[k8s/dashboard]: https://github.com/kubernetes/dashboard\n"
+        "[tfa]: https://github.com/thomseddon/traefik-forward-auth\n"
+        "[kuberetesdashboard]: https://github.com/kubernetes/dashboard\n"
+    )
+    # The other pages of the site the seed recipe links to.
+    for section in (
+        "cluster",
+        "deployment/flux",
+        "external-dns",
+        "ingress",
+        "oidc-authentication",
+        "oidc-authentication/providers",
+        "persistence",
+    ):
+        folder = docs / "kubernetes" / section
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.md").write_text(f"# {section}\n")
+    (docs / "images").mkdir()
+    (docs / "images" / "oauth2-proxy.png").write_bytes(b"PNG")
     (root / "includes").mkdir()
     (root / "includes" / "recipe-before-you-start.md").write_text("Before you start.\n")
     config = {
@@ -58,7 +90,8 @@ def write_site(root: Path, pages: int) -> None:
                     "mirrors": {
                         "https://stefanprodan.github.io/podinfo": str(
                             ROOT / "examples" / "chart-repository" / "podinfo"
-                        )
+                        ),
+                        "https://oauth2-proxy.github.io/manifests/": str(root / "charts"),
                     },
                 }
             },
@@ -66,6 +99,13 @@ def write_site(root: Path, pages: int) -> None:
         "markdown_extensions": [
             "admonition",
             "attr_list",
+            "footnotes",
+            {
+                "pymdownx.snippets": {
+                    "base_path": [str(root / "snippets")],
+                    "auto_append": ["links.md"],
+                }
+            },
             "pymdownx.details",
             "pymdownx.superfences",
             "pymdownx.highlight",
@@ -73,6 +113,10 @@ def write_site(root: Path, pages: int) -> None:
         ],
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    if seed:
+        from mkdocs_recipes.charts.package import write_repository
+
+        write_repository([SHARED / "charts" / "oauth2-proxy" / "6.18.3"], root / "charts")
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -89,12 +133,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[200, 1000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", choices=["example", "seed"], default="example")
     options = parser.parse_args()
     bin_dir = Path(sys.executable).parent
+    print(f"{options.page} pages")
     print(f"{'pages':>6} {'build':>9} {'check':>9} {'check/build':>12}")
     for pages in options.pages:
         root = Path(tempfile.mkdtemp(prefix=f"bench-check-{pages}-"))
-        write_site(root, pages)
+        write_site(root, pages, options.page == "seed")
         build = [str(bin_dir / "mkdocs"), "build", "-q"]
         check = [str(bin_dir / "mkdocs-recipes"), "check"]
         timed(build, root)  # fills the chart cache

@@ -80,6 +80,9 @@ class SiteLinks:
     display: Callable[[Path], str] = field(default=lambda p: p.as_posix())
     _anchors: dict[str, set[str]] = field(default_factory=dict)
     _by_path: dict[str, _Page] = field(default_factory=dict)
+    _absolute: dict[tuple[str, bool], tuple[str, str, str | None] | None] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def from_config(cls, config: Any, files: Any, pages: list[Any]) -> SiteLinks:
@@ -327,7 +330,7 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
         number = line.number
         if "[" not in text and "<img" not in text.lower():
             continue
-        if not site.autorefs:
+        if not site.autorefs and "][" in text:
             for match in _REFERENCE.finditer(text):
                 label = _label(match.group(2) or match.group(1))
                 if not label or label in defined or label.startswith("^"):
@@ -342,7 +345,7 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
                     if close
                     else f"define it: `[{label}]: https://...` (or in a snippet the page includes)",
                 )
-        for match in _SPACED.finditer(text):
+        for match in _SPACED.finditer(text) if "] (" in text else ():
             report(
                 "link-malformed",
                 number,
@@ -350,7 +353,7 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
                 "it is not a link",
                 f"write `[{match.group(1)}]({match.group(2)})`",
             )
-        unclosed = _UNCLOSED.search(text)
+        unclosed = _UNCLOSED.search(text) if "](" in text else None
         if unclosed and not _INLINE.search(text[unclosed.start() :]):
             report(
                 "link-malformed",
@@ -358,8 +361,13 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
                 f"the link to `{unclosed.group(1)}` is never closed with `)`",
                 "close it on the same line",
             )
-        targets = [(m.group(1) == "!", m.group(3)) for m in _INLINE.finditer(text)]
-        targets += [(True, src) for src in _HTML_SOURCE.findall(text)]
+        targets = (
+            [(m.group(1) == "!", m.group(3)) for m in _INLINE.finditer(text)]
+            if "](" in text
+            else []
+        )
+        if "<img" in text.lower():
+            targets += [(True, src) for src in _HTML_SOURCE.findall(text)]
         for image, target in targets:
             problem = _target_problem(page, target, image, site)
             if problem:
@@ -369,6 +377,18 @@ def _page_links(page: _Page, site: SiteLinks, defined: set[str]) -> list[Finding
 
 
 def _target_problem(
+    page: _Page, target: str, image: bool, site: SiteLinks
+) -> tuple[str, str, str | None] | None:
+    if target.startswith("/"):
+        # An absolute target means the same on every page: judged once per site.
+        key = (target, image)
+        if key not in site._absolute:
+            site._absolute[key] = _judge_target(page, target, image, site)
+        return site._absolute[key]
+    return _judge_target(page, target, image, site)
+
+
+def _judge_target(
     page: _Page, target: str, image: bool, site: SiteLinks
 ) -> tuple[str, str, str | None] | None:
     """(code, message, hint) for a link target that does not lead anywhere."""
@@ -394,9 +414,9 @@ def _target_problem(
             "for a path starting with `/`)",
         )
     if path.startswith("/"):
-        if site.generated_url(path):
-            return None
         src = site.page_for_url(path)
+        if src is None and site.generated_url(path):
+            return None
         if src is None:
             pages = sorted(
                 u

@@ -12,6 +12,7 @@ Each finding names the other page and its line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -106,7 +107,7 @@ def _same_repository_name(recipes: list[_Recipe]) -> list[Finding]:
             source = flux.chart_source(item.recipe, item.settings)
         except Exception:  # invalid settings are reported on the page itself
             continue
-        by_path[source.path].setdefault(source.to_yaml(), (item, source))
+        by_path[source.path].setdefault(_content(source), (item, source))
     findings = []
     for path, by_content in by_path.items():
         if len(by_content) < 2:
@@ -148,7 +149,7 @@ def _same_file(recipes: list[_Recipe]) -> list[Finding]:
         for manifest in objects:
             if manifest.kind in ("HelmRelease", "HelmRepository", "OCIRepository"):
                 continue
-            by_path[manifest.path].setdefault(manifest.to_yaml(), item)
+            by_path[manifest.path].setdefault(_content(manifest), item)
             kinds[manifest.path] = manifest.kind
     findings = []
     for path, by_content in by_path.items():
@@ -241,3 +242,8 @@ def _namespaces_not_created(recipes: list[_Recipe]) -> list[Finding]:
         if not item.creates_namespace
         and item.recipe.helmrelease_namespace not in created | BUILTIN_NAMESPACES
     ]
+
+
+def _content(manifest: flux.Manifest) -> str:
+    """What a manifest's file holds, comparable (the YAML text itself is not needed)."""
+    return json.dumps(manifest.body, sort_keys=True, default=str)

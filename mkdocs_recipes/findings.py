@@ -158,6 +158,12 @@ CODES: dict[str, Code] = {
             "in a recipe's values block.",
         ),
         Code(
+            "yaml-too-large",
+            Severity.ERROR,
+            "A YAML block or front-matter that expands beyond the bounds (an alias bomb, "
+            "deep nesting); it is not read.",
+        ),
+        Code(
             "yaml-duplicate-key",
             Severity.ERROR,
             "A key is given twice in one mapping of a YAML block (YAML keeps the last).",

@@ -20,6 +20,7 @@ from .placeholders import (
     shown,
     without_elisions,
 )
+from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds
 
 # libyaml when available, as MkDocs itself uses for front-matter.
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -132,9 +133,12 @@ def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
+                check_bounds(node)  # before anything walks it: an alias bomb never ends
                 documents.append(YamlDocument(loader.construct_document(node), node))
     except yaml.YAMLError as error:
         return (), error
+    except RecursionError:
+        return (), YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep")
     finally:
         loader.dispose()
     return tuple(documents), None

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
+from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds
 
 # The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
 _BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -50,7 +51,11 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
     loader = _LOADER(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
+        check_bounds(node)
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
@@ -95,6 +100,16 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding
                 "block and shows it as page text",
                 hint="quote values that contain ': ', ' #', or start with '{', '[', '*', '&'",
                 column=column,
+            )
+        ]
+    except YamlTooLarge as error:
+        return FrontMatter(), [
+            Finding.of(
+                "yaml-too-large",
+                path,
+                1,
+                f"the front-matter is not read: {error.problem}",
+                "write the values out; front-matter needs no anchors or deep nesting",
             )
         ]
     except yaml.YAMLError as error:

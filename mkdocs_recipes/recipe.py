@@ -198,14 +198,24 @@ def recipe_from_front_matter(
     )
 
 
+def _shown(value: str, limit: int = 80) -> str:
+    """A value quoted for a message, cut short when it is long (a finding is one line)."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+
+
 def _url_safe(value: str) -> bool:
     """No characters that would end a Markdown link or an HTML attribute early."""
     return not any(c.isspace() or c in "<>\"'`\\{}|^" for c in value)
 
 
 def _link_target_ok(uri: str) -> bool:
-    scheme = urlsplit(uri).scheme
-    return _url_safe(uri) and scheme in ("", "http", "https", "mailto")
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    if parts.username is not None or parts.password is not None:
+        return False
+    return _url_safe(uri) and parts.scheme in ("", "http", "https", "mailto")
 
 
 def _valid_chart_name(name: str) -> bool:
@@ -276,7 +286,8 @@ class _Reader:
             self.report(
                 "recipe-invalid-version",
                 "helm_chart_version",
-                f"helm_chart_version {value!r} is not a version constraint Flux accepts: {error}",
+                f"helm_chart_version {_shown(value)} is not a version constraint Flux "
+                f"accepts: {_shown(str(error), 120)}",
                 'pin an exact version ("6.18.3") or a range ("6.18.x", "~6.18", ">=6.0 <7.0")',
             )
             return None
@@ -286,14 +297,30 @@ class _Reader:
         value = self.string(key, required)
         if value is None:
             return None
-        parts = urlsplit(value)
         wanted = ", ".join(f"{s}://" for s in schemes[:-1]) + f" or {schemes[-1]}://"
         wanted = wanted.removeprefix(", ").removeprefix(" or ")
-        if parts.scheme not in schemes or not parts.netloc or not _url_safe(value):
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+        except ValueError:
+            parts = None
+        if parts is not None and (parts.username is not None or parts.password is not None):
+            # Never repeated: the value holds a secret.
             self.report(
                 "recipe-invalid-url",
                 key,
-                f"{key} {value!r} is not a valid {wanted} URL",
+                f"{key} holds credentials (`user:password@`); they would be published in "
+                "the page, the HelmRepository and the lockfile, and are never sent",
+                "remove them from the URL; for a private registry set "
+                "MKDOCS_RECIPES_REGISTRY_HOST, _USERNAME and _PASSWORD in the build's "
+                "environment",
+            )
+            return None
+        if parts is None or parts.scheme not in schemes or not parts.netloc or not _url_safe(value):
+            self.report(
+                "recipe-invalid-url",
+                key,
+                f"{key} {_shown(value)} is not a valid {wanted} URL",
                 f"write a full URL starting with {wanted}",
             )
             return None

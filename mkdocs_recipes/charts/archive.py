@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from ..yaml_limits import YamlTooLarge, load_bounded
+
 try:  # libyaml: values files reach tens of thousands of lines
     from yaml import CBaseLoader as _TextLoader
     from yaml import CSafeLoader as _Loader
@@ -99,7 +101,9 @@ def _yaml(files: dict[str, bytes], path: str, source: str, *, as_written: bool =
     `version: 1.10` is "1.10", not the number 1.1)."""
     loader = _TextLoader if as_written else _Loader
     try:
-        return yaml.load(files[path].decode("utf-8-sig"), Loader=loader)
+        return load_bounded(files[path].decode("utf-8-sig"), loader)
+    except YamlTooLarge as error:
+        raise ChartArchiveError(f"{source}: {path} is not read: {error.problem}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
 

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -35,6 +36,15 @@ def sha256_hex(data: bytes) -> str:
 def normalise_digest(digest: str) -> str:
     """`sha256:abc…` or `abc…` -> `abc…` (lower case)."""
     return digest.split(":", 1)[-1].strip().lower()
+
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def valid_digest(digest: str) -> bool:
+    """Whether `digest` is a sha256 (`sha256:` and 64 hex digits, or the digits alone):
+    only such a digest may ever become part of a file name."""
+    return bool(_SHA256_HEX.fullmatch(normalise_digest(digest)))
 
 
 @dataclass(frozen=True)
@@ -94,10 +104,15 @@ class ChartCache:
     # Chart archives ---------------------------------------------------------------
 
     def _chart_path(self, digest: str) -> Path:
+        if not valid_digest(digest):
+            # A digest from a lockfile or an index names a file: never `../..`.
+            raise ValueError(f"not a sha256 digest: {digest[:80]!r}")
         return self.root / "charts" / "sha256" / f"{normalise_digest(digest)}.tgz"
 
     def read_chart(self, digest: str) -> bytes | None:
         """The archive with this sha256 digest, or None (a corrupt copy is removed)."""
+        if not valid_digest(digest):
+            return None
         path = self._chart_path(digest)
         try:
             data = path.read_bytes()

@@ -153,10 +153,22 @@ class Http:
         etag: str | None = None,
         last_modified: str | None = None,
         accept_statuses: tuple[int, ...] = (),
+        local_roots: tuple[Path, ...] = (),
     ) -> Response:
-        """GET `url`. Raises `FetchError` for anything but 2xx, 304 or `accept_statuses`."""
-        if url.startswith("file://"):
-            return _read_file(url, max_bytes)
+        """GET `url`. Raises `FetchError` for anything but 2xx, 304 or `accept_statuses`.
+
+        Only http(s) goes to the network. A `file://` URL is read only inside one of the
+        `local_roots` (the folders mirrors in mkdocs.yml name): URLs that come from
+        repository data (an index, a lockfile, a registry) never read local files."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            return _read_file(url, max_bytes, local_roots)
+        if scheme not in ("http", "https"):
+            raise FetchError(
+                redact(url)[:200],
+                f"{scheme or 'a relative'}:// URLs are not fetched (only http and https; "
+                "local folders only through a mirror in mkdocs.yml)",
+            )
         shown = redact(url)
         host = host_of(url)
         with self._lock:
@@ -215,15 +227,28 @@ def _lower(headers) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 
 
-def _read_file(url: str, max_bytes: int) -> Response:
-    path = Path(unquote(urlsplit(url).path))
+def _read_file(url: str, max_bytes: int, local_roots: tuple[Path, ...]) -> Response:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise FetchError(url, f"is {size} bytes, over the {max_bytes}-byte limit")
-        return Response(url, 200, path.read_bytes())
-    except FileNotFoundError:
-        raise FetchError(url, "no such file in the mirror folder (404)", 404) from None
+        path = Path(unquote(urlsplit(url).path)).resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise FetchError(url, "is not a readable path") from None
+    if not any(path.is_relative_to(root.resolve()) for root in local_roots):
+        raise FetchError(
+            url,
+            "is outside every mirror folder: local files are read only from the folders "
+            "mirrors in mkdocs.yml name",
+        )
+    try:
+        if not path.is_file():
+            raise FetchError(url, "no such file in the mirror folder (404)", 404)
+        with path.open("rb") as file:
+            # Read no more than the limit, whatever the file claims to be (/dev/zero).
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise FetchError(url, f"is larger than the {max_bytes}-byte limit")
+        return Response(url, 200, data)
+    except FetchError:
+        raise
     except OSError as error:
         raise FetchError(url, f"cannot be read ({os.strerror(error.errno or 0)})") from None
 

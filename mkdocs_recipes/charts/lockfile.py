@@ -11,8 +11,11 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
+
+from .cache import valid_digest
 
 LOCKFILE_NAME = "recipes.lock"
 LOCK_FORMAT = 1
@@ -76,14 +79,25 @@ class Lockfile:
         for number, item in enumerate(data.get("charts") or [], start=1):
             try:
                 key = ChartKey(str(item["repository"]), str(item["chart"]), str(item["constraint"]))
-                entries[key] = LockEntry(
-                    key, str(item["version"]), str(item["digest"]), str(item["url"])
-                )
+                entry = LockEntry(key, str(item["version"]), str(item["digest"]), str(item["url"]))
             except (KeyError, TypeError):
                 raise LockfileError(
                     f"{path}: chart entry {number} lacks repository, chart, constraint, "
                     "version, digest or url; run `mkdocs-recipes lock --update`"
                 ) from None
+            if not valid_digest(entry.digest):
+                raise LockfileError(
+                    f"{path}: chart entry {number} ({entry.key.chart}) has the digest "
+                    f"{entry.digest[:80]!r}, which is not `sha256:` and 64 hex digits; run "
+                    "`mkdocs-recipes lock --update`"
+                )
+            if urlsplit(entry.url).scheme not in ("http", "https", "oci"):
+                raise LockfileError(
+                    f"{path}: chart entry {number} ({entry.key.chart}) has the URL "
+                    f"{entry.url[:80]!r}; a lockfile names http(s) or oci URLs only (local "
+                    "folders come from mirrors in mkdocs.yml)"
+                )
+            entries[key] = entry
         return cls(path, entries)
 
     def get(self, key: ChartKey) -> LockEntry | None:

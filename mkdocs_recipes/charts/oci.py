@@ -128,6 +128,10 @@ class OciRegistryClient:
             if not next_url:
                 break
             url = urljoin(repo.base, next_url)
+            if urlsplit(url).netloc != urlsplit(repo.base).netloc:
+                # Our token (and credentials) belong to this registry: a next page on
+                # another host is not followed.
+                break
         return tags
 
     def chart_layer(self, repo: OciRepository, tag: str, max_bytes: int) -> tuple[bytes, str]:

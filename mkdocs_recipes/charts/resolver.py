@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .archive import Chart, ChartArchiveError, read_chart_archive
 from .cache import CachedListing, ChartCache, normalise_digest, sha256_hex
@@ -108,6 +109,12 @@ class ChartResolver:
         self._listings: dict[str, tuple[object, list[Problem]]] = {}
         self._indexes: dict[str, RepositoryIndex] = {}
         self._failed_listings: dict[str, Problem] = {}
+        #: The folders mirrors name: the only local files ever read.
+        self._local_roots = tuple(
+            Path(unquote(urlsplit(m.target).path))
+            for m in settings.mirrors
+            if m.target.startswith("file://")
+        )
 
     def resolve(self, key: ChartKey, *, use_lock: bool = True) -> Resolution:
         memo_key = (key, use_lock)
@@ -134,7 +141,9 @@ class ChartResolver:
 
         def fetch(cached: CachedListing | None) -> CachedListing:
             body = self.http.get(
-                apply_mirrors(url, self.settings.mirrors), max_bytes=16 * 1024 * 1024
+                apply_mirrors(url, self.settings.mirrors),
+                max_bytes=16 * 1024 * 1024,
+                local_roots=self._local_roots,
             ).body
             return CachedListing(body.decode("utf-8", errors="replace"), time.time())
 
@@ -297,6 +306,7 @@ class ChartResolver:
         response = self.http.get(
             apply_mirrors(url, self.settings.mirrors),
             max_bytes=self.settings.policy.max_index_bytes,
+            local_roots=self._local_roots,
             etag=cached.etag if cached else None,
             last_modified=cached.last_modified if cached else None,
         )
@@ -474,7 +484,11 @@ class ChartResolver:
                 raise FetchError(mirrored, f"the mirror lists no {key.chart} {tag}", 404)
             url = index.archive_url(entry)
         effective = apply_mirrors(url, self.settings.mirrors)
-        return self.http.get(effective, max_bytes=self.settings.policy.max_chart_bytes).body
+        return self.http.get(
+            effective,
+            max_bytes=self.settings.policy.max_chart_bytes,
+            local_roots=self._local_roots,
+        ).body
 
     def _locked(self, key: ChartKey) -> bool:
         return bool(self.lockfile and self.lockfile.get(key))

@@ -39,6 +39,10 @@ _VERSION = re.compile(
 )
 
 
+#: Digits a version part may have (Python refuses int() of over 4300; none is that long).
+_MAX_DIGITS = 18
+
+
 class VersionError(ValueError):
     """A version or constraint string that cannot be parsed."""
 
@@ -83,6 +87,8 @@ class Version:
         if not match:
             raise VersionError(f"{text!r} is not a semantic version")
         major, minor, patch, pre, build = match.groups()
+        if any(part is not None and len(part) > _MAX_DIGITS for part in (major, minor, patch)):
+            raise VersionError(f"{text[:40]!r}... has a version part too long to be one")
         if strict and (minor is None or patch is None):
             raise VersionError(f"{text!r} is not a full version (MAJOR.MINOR.PATCH)")
         return cls(int(major), int(minor or 0), int(patch or 0), pre or "", build or "", text)
@@ -248,6 +254,12 @@ def _improper(whole: str, rest: str) -> str:
 def _comparator(match: re.Match[str]) -> _Comparator:
     operator = match.group(1) or ""
     major, minor, patch, pre, _build = match.group(2, 3, 4, 5, 6)
+    # Checked before any int(): `*0` is not a number, and neither is a 5000-digit part.
+    for part in (major, minor, patch):
+        if part is not None and not _is_wild(part) and not part.isdigit():
+            raise VersionError(f"{match.group(0).strip()!r} mixes digits and wildcards")
+        if part is not None and len(part) > _MAX_DIGITS:
+            raise VersionError(f"a version part of {len(part)} digits is not a version")
     if _is_wild(major):
         precision, bound = 0, (0, 0, 0)
     elif _is_wild(minor):

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..yaml_limits import YamlTooLarge, load_bounded
+
 _GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+)/([^/]+)/(?:blob|raw)/(.+)$")
 _NOT_VALUES_HOSTS = {"artifacthub.io": "an Artifact Hub page"}
 
@@ -46,7 +48,9 @@ def parse_values_file(body: bytes) -> tuple[dict[str, Any] | None, str | None]:
     if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         return None, "it is an HTML page, not a YAML file"
     try:
-        data = yaml.safe_load(text)
+        data = load_bounded(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except YamlTooLarge as error:
+        return None, f"it is not read: {error.problem}"
     except yaml.YAMLError as error:
         return None, f"it is not valid YAML ({getattr(error, 'problem', error)})"
     if data is None:

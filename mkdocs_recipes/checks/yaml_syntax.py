@@ -10,6 +10,7 @@ import yaml
 from ..findings import Finding, Severity
 from ..fragments import YamlBlock
 from ..placeholders import ELISION, StandIn
+from ..yaml_limits import YamlTooLarge
 
 
 def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) -> list[Finding]:
@@ -19,6 +20,17 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
         pasted = recipe and block.is_values
         findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         error = block.error
+        if isinstance(error, YamlTooLarge):
+            findings.append(
+                Finding.of(
+                    "yaml-too-large",
+                    path,
+                    block.block.first_line,
+                    f"this YAML block is not checked: {error.problem}",
+                    "show the values written out; readers paste them as they are",
+                )
+            )
+            continue
         if error is not None:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
             line = block.block.file_line(mark.line) if mark else block.block.first_line

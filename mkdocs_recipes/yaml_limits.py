@@ -1,0 +1,76 @@
+"""Bounds on YAML read from pages, front-matter and charts: no alias bomb or nesting depth
+turns a few kilobytes of text into unbounded work.
+
+Aliases (`*a`) make a YAML document a graph: a nine-level alias bomb is a few lines of text
+whose tree has billions of nodes. PyYAML builds it with shared objects, cheaply; walking it
+does not end. So a document is measured as the tree it stands for, on its node graph
+(each shared node counted once per use, but computed once), before anything walks it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+#: Nodes a document may stand for once its aliases are expanded.
+MAX_NODES = 200_000
+#: Nesting depth a document may have.
+MAX_DEPTH = 200
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """A document over the bounds; `problem` says which, for a finding."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
+def check_bounds(node: yaml.Node | None) -> None:
+    """Raise `YamlTooLarge` when `node` stands for too big or too deep a tree."""
+    if node is None:
+        return
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep")
+        known = sizes.get(id(current))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                total += size(key, depth + 1) + size(value, depth + 1)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(current, yaml.SequenceNode):
+            for item in current.value:
+                total += size(item, depth + 1)
+                if total > MAX_NODES:
+                    break
+        if total > MAX_NODES:
+            raise YamlTooLarge(
+                f"it stands for more than {MAX_NODES} values once its aliases (`*name`) are "
+                "expanded (an alias bomb?)"
+            )
+        sizes[id(current)] = total
+        return total
+
+    size(node, 0)
+
+
+def load_bounded(text: str, loader: type) -> Any:
+    """`yaml.load` of one document, within the bounds (`YamlTooLarge` otherwise)."""
+    instance = loader(text)
+    try:
+        try:
+            node = instance.get_single_node()
+        except RecursionError:
+            raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
+        check_bounds(node)
+        return instance.construct_document(node) if node is not None else None
+    finally:
+        instance.dispose()

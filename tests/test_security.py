@@ -1,0 +1,262 @@
+"""Hostile pages, lockfiles, indexes and registries: a finding or a clear error, never a
+local file read or deleted, never a credential sent or shown, never unbounded work."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import yaml
+
+from mkdocs_recipes.analysis import analyse_page
+from mkdocs_recipes.charts.cache import ChartCache
+from mkdocs_recipes.charts.fetch import FetchError, Http
+from mkdocs_recipes.charts.lockfile import ChartKey, Lockfile, LockfileError
+from mkdocs_recipes.charts.mirrors import Mirror
+from mkdocs_recipes.charts.oci import OciRegistryClient, OciRepository
+from mkdocs_recipes.charts.package import write_repository
+from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
+from mkdocs_recipes.flux import FluxSettings
+from support.chartrepo import CHARTS
+
+RECIPE = """\
+---
+title: Demo
+helm_chart_name: demo
+helm_chart_version: "1.0.0"
+helm_chart_repo_url: https://charts.example.org/
+helmrelease_namespace: demo
+{extra}---
+
+{body}
+"""
+
+
+def alias_bomb(levels: int = 9, indent: str = "") -> str:
+    lines = [f'{indent}a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for n in range(1, levels + 1):
+        refs = ", ".join([f"*a{n - 1}"] * 10)
+        lines.append(f"{indent}a{n}: &a{n} [{refs}]")
+    return "\n".join(lines)
+
+
+def bounded(function, seconds: float = 60.0):
+    """Run `function` in a thread; fail if it does not end in `seconds`."""
+    result: dict = {}
+    thread = threading.Thread(target=lambda: result.update(value=function()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    return result["value"]
+
+
+def codes(state) -> list[tuple[int, str]]:
+    return [(f.line, f.code) for f in state.findings]
+
+
+def test_an_alias_bomb_in_a_values_block_is_one_finding() -> None:
+    page = RECIPE.format(extra="", body="```yaml\n" + alias_bomb(indent="    ") + "\n```\n")
+    state = bounded(lambda: analyse_page(page, "p.md", FluxSettings()))
+    assert codes(state) == [(10, "yaml-too-large")]
+    assert "alias" in state.findings[0].message
+
+
+def test_an_alias_bomb_in_front_matter_is_one_finding() -> None:
+    bomb = alias_bomb().replace("a0:", "links: &links\n  - name: x\n    uri: https://x.org\na0:")
+    page = RECIPE.format(extra=bomb + "\n", body="# Demo")
+    state = bounded(lambda: analyse_page(page, "p.md", FluxSettings()))
+    assert codes(state) == [(1, "yaml-too-large")]
+
+
+@pytest.mark.parametrize("depth", [250, 995])
+def test_deep_nesting_is_bounded(depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    block = "\n".join(f"{'  ' * n}k{n}:" for n in range(depth)) + " 1"
+    for body in (f"```yaml\nx: {nested}\n```\n", f"```yaml\n{block}\n```\n"):
+        state = bounded(lambda body=body: analyse_page(body, "p.md", FluxSettings()))
+        assert [c for _, c in codes(state)] == ["yaml-too-large"]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("helm_chart_repo_url: https://[host/charts", "recipe-invalid-url"),
+        ("helm_chart_repo_url: https://x.org:port/charts", "recipe-invalid-url"),
+        ('helm_chart_version: "*0.8"', "recipe-invalid-version"),
+        (f'helm_chart_version: "1.{"9" * 5000}.0"', "recipe-invalid-version"),
+    ],
+)
+def test_malformed_values_are_findings_not_exceptions(line: str, code: str) -> None:
+    key = line.split(":", 1)[0]
+    page = RECIPE.format(extra="", body="# Demo").replace(
+        next(x for x in RECIPE.split("\n") if x.startswith(key)), line
+    )
+    state = analyse_page(page, "p.md", FluxSettings())
+    assert [c for _, c in codes(state)] == [code]
+    assert len(state.findings[0].message) < 400
+
+
+def test_credentials_in_a_url_are_refused_and_never_repeated() -> None:
+    page = RECIPE.format(extra="", body="# Demo").replace(
+        "https://charts.example.org/", "https://robot:s3cr3t-t0ken@charts.example.org/"
+    )
+    state = analyse_page(page, "p.md", FluxSettings())
+    assert [c for _, c in codes(state)] == ["recipe-invalid-url"]
+    assert state.recipe is None
+    text = " ".join(f.as_text() for f in state.findings)
+    assert "s3cr3t" not in text and "robot" not in text
+
+
+def test_a_lockfile_digest_that_is_a_path_is_refused_and_deletes_nothing(tmp_path) -> None:
+    victim = tmp_path / "victim" / "backup.tgz"
+    victim.parent.mkdir()
+    victim.write_bytes(b"precious")
+    lock = tmp_path / "site" / "recipes.lock"
+    lock.parent.mkdir()
+    entry = {
+        "repository": "https://charts.example.org/",
+        "chart": "demo",
+        "constraint": "1.0.0",
+        "version": "1.0.0",
+        "digest": "sha256:../../../victim/backup",
+        "url": "https://charts.example.org/demo-1.0.0.tgz",
+    }
+    lock.write_text(yaml.safe_dump({"version": 1, "charts": [entry]}))
+    with pytest.raises(LockfileError, match="not `sha256:` and 64 hex digits"):
+        Lockfile.load(lock)
+    # The cache refuses such a digest on its own too.
+    cache = ChartCache(tmp_path / "site" / "cache" / "a" / "b")
+    assert cache.read_chart("sha256:../../../../victim/backup") is None
+    assert victim.read_bytes() == b"precious"
+
+
+def test_a_lockfile_url_to_a_local_file_is_refused(tmp_path) -> None:
+    lock = tmp_path / "recipes.lock"
+    entry = {
+        "repository": "https://charts.example.org/",
+        "chart": "demo",
+        "constraint": "1.0.0",
+        "version": "1.0.0",
+        "digest": "sha256:" + "0" * 64,
+        "url": "file:///etc/passwd",
+    }
+    lock.write_text(yaml.safe_dump({"version": 1, "charts": [entry]}))
+    with pytest.raises(LockfileError, match="http\\(s\\) or oci URLs only"):
+        Lockfile.load(lock)
+
+
+def test_index_urls_never_read_local_files(tmp_path, fresh_chart_server) -> None:
+    index_path = fresh_chart_server.root / "oauth2-proxy" / "index.yaml"
+    index = yaml.safe_load(index_path.read_text())
+    for entry in index["entries"]["oauth2-proxy"]:
+        entry["urls"] = ["file:///etc/passwd"]
+        entry.pop("digest", None)
+    index_path.write_text(yaml.safe_dump(index))
+    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
+    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
+    resolution = resolver.resolve(key)
+    assert resolution.chart is None
+    (problem,) = resolution.problems
+    assert problem.code == "chart-unavailable" and "outside every mirror folder" in problem.message
+    cached = list((tmp_path / "cache").rglob("*.tgz"))
+    assert cached == []
+
+
+def test_a_mirror_folder_keeps_its_files_inside(tmp_path) -> None:
+    mirror_folder = tmp_path / "mirror"
+    write_repository([CHARTS / "oauth2-proxy" / "6.18.3"], mirror_folder)
+    outside = tmp_path / "outside.tgz"
+    outside.write_bytes((mirror_folder / "oauth2-proxy-6.18.3.tgz").read_bytes())
+    index = yaml.safe_load((mirror_folder / "index.yaml").read_text())
+    (entry,) = index["entries"]["oauth2-proxy"]
+    mirror = Mirror.parse("https://charts.example.org/", "mirror", tmp_path)
+    key = ChartKey("https://charts.example.org/", "oauth2-proxy", "6.x")
+    for url, reason in (
+        (outside.as_uri(), "outside every mirror folder"),
+        # Relative URLs are resolved against the repository's URL first: `..` stays inside.
+        ("../outside.tgz", "no such file in the mirror folder"),
+    ):
+        entry["urls"] = [url]
+        (mirror_folder / "index.yaml").write_text(yaml.safe_dump(index))
+        resolver = ChartResolver(
+            ResolverSettings(cache_dir=tmp_path / "cache", offline=True, mirrors=(mirror,))
+        )
+        resolution = resolver.resolve(key)
+        assert resolution.chart is None
+        assert reason in resolution.problems[0].message
+    # Devices are not read either, and a file inside is read within the limit.
+    with pytest.raises(FetchError, match="outside every mirror folder"):
+        Http().get("file:///dev/zero", max_bytes=1024, local_roots=(mirror_folder,))
+    with pytest.raises(FetchError, match="larger than the 100-byte limit"):
+        Http().get(
+            (mirror_folder / "index.yaml").as_uri(), max_bytes=100, local_roots=(mirror_folder,)
+        )
+
+
+class _Registry(BaseHTTPRequestHandler):
+    """A registry whose tag list's next page is on another host."""
+
+    other: str = ""
+    seen: list[str]
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append(f"{self.path} auth={self.headers.get('Authorization')}")
+        body = json.dumps({"name": "charts/demo", "tags": ["1.0.0"]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Link", f'<{self.other}/v2/charts/demo/tags/list?last=1.0.0>; rel="next"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(handler: type) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_tag_list_page_on_another_host_is_not_followed() -> None:
+    other_seen: list[str] = []
+    registry_seen: list[str] = []
+    other = serve(type("Other", (_Registry,), {"seen": other_seen}))
+    registry = serve(
+        type(
+            "Registry",
+            (_Registry,),
+            {"seen": registry_seen, "other": f"http://localhost:{other.server_port}"},
+        )
+    )
+    try:
+        client = OciRegistryClient(Http())
+        tags = client.tags(OciRepository(f"127.0.0.1:{registry.server_port}", "charts/demo"), 10**6)
+        assert tags == ["1.0.0"]
+        assert len(registry_seen) == 1 and other_seen == []
+    finally:
+        for server in (other, registry):
+            server.shutdown()
+
+
+def test_a_token_realm_that_is_a_local_file_is_not_read() -> None:
+    class Challenge(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Bearer realm="file:///dev/zero",service="x"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = serve(Challenge)
+    try:
+        client = OciRegistryClient(Http())
+        with pytest.raises(FetchError, match="outside every mirror folder"):
+            client.tags(OciRepository(f"127.0.0.1:{server.server_port}", "charts/demo"), 10**6)
+    finally:
+        server.shutdown()

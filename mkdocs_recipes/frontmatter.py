@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
-from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds
+from .yaml_limits import YamlTooLarge, compose_bounded
 
 # The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
 _BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -51,11 +51,7 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
     loader = _LOADER(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except RecursionError:
-            raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
-        check_bounds(node)
+        node = compose_bounded(loader)
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()

@@ -62,15 +62,21 @@ def check_bounds(node: yaml.Node | None) -> None:
     size(node, 0)
 
 
+def compose_bounded(loader: Any) -> yaml.Node | None:
+    """The single document of a loader, composed and measured (`YamlTooLarge`)."""
+    try:
+        node = loader.get_single_node()
+    except RecursionError:
+        raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
+    check_bounds(node)
+    return node
+
+
 def load_bounded(text: str, loader: type) -> Any:
     """`yaml.load` of one document, within the bounds (`YamlTooLarge` otherwise)."""
     instance = loader(text)
     try:
-        try:
-            node = instance.get_single_node()
-        except RecursionError:
-            raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
-        check_bounds(node)
+        node = compose_bounded(instance)
         return instance.construct_document(node) if node is not None else None
     finally:
         instance.dispose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import venv
 from pathlib import Path
@@ -13,19 +12,11 @@ from pathlib import Path
 import pytest
 
 from support.paths import ROOT
+from support.sites import run_ok
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-    )
-    assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
+    return run_ok(command, cwd, {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
 
 
 @pytest.mark.slow

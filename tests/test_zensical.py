@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import yaml
 from support.crds import validate
 from support.html import code_blocks
 from support.paths import ROOT
-from support.sites import run_module
+from support.sites import run_module, run_ok
 
 RECIPES = ["podinfo", "podinfo-oci", "cert-manager"]
 BIN = Path(sys.executable).parent
@@ -48,21 +47,8 @@ def as_pluglet_site(folder: Path) -> Path:
 
 
 def run(command: list[str], cwd: Path) -> str:
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={
-            "PATH": str(BIN),
-            "MKDOCS_RECIPES_OFFLINE": "1",
-            "NO_MKDOCS_2_WARNING": "1",
-            "HOME": str(cwd),
-        },
-    )
-    assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
+    environment = {"PATH": str(BIN), "MKDOCS_RECIPES_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1"}
+    return run_ok(command, cwd, {**environment, "HOME": str(cwd)})
 
 
 def flux_objects(site_dir: Path, page: str) -> list[tuple[str, dict]]:

@@ -30,3 +30,10 @@ def run_module(cwd: Path, *arguments: str) -> subprocess.CompletedProcess:
         timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def run_ok(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run `command` in `cwd` with exactly `env`; it must succeed. Returns its output."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
+    assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr

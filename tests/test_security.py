@@ -45,10 +45,19 @@ def alias_bomb(levels: int = 9, indent: str = "") -> str:
 def bounded(function, seconds: float = 60.0):
     """Run `function` in a thread; fail if it does not end in `seconds`."""
     result: dict = {}
-    thread = threading.Thread(target=lambda: result.update(value=function()), daemon=True)
+
+    def target() -> None:
+        try:
+            result["value"] = function()
+        except BaseException as error:  # re-raised in the test's own thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(seconds)
     assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in result:
+        raise result["error"]
     return result["value"]
 
 
@@ -260,3 +269,105 @@ def test_a_token_realm_that_is_a_local_file_is_not_read() -> None:
             client.tags(OciRepository(f"127.0.0.1:{server.server_port}", "charts/demo"), 10**6)
     finally:
         server.shutdown()
+
+
+def test_a_backtracking_schema_pattern_does_not_hang_the_check() -> None:
+    from mkdocs_recipes.charts.archive import Chart
+    from mkdocs_recipes.charts.values_model import values_model
+    from mkdocs_recipes.checks.values import check_values_blocks
+    from mkdocs_recipes.fragments import read_yaml_block
+    from mkdocs_recipes.pages import code_blocks
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "pattern": "^(a+)+$"},
+            "tag": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+    }
+    chart = Chart("demo", "1.0.0", None, "name: a\ntag: '1'\n", {"name": "a", "tag": "1"}, schema)
+    page = "```yaml\nname: " + "a" * 47 + "!\ntag: latest\n```\n"
+    blocks = [read_yaml_block(b) for b in code_blocks(page)]
+    found = bounded(lambda: check_values_blocks(blocks, values_model(chart), "p.md"), 30)
+    # The dangerous pattern is left out; a plain one still applies.
+    assert [(f.line, f.code) for f in found] == [(3, "values-schema")]
+
+
+def test_a_dripping_server_meets_the_download_deadline(tmp_path, fresh_chart_server) -> None:
+    from mkdocs_recipes.charts.fetch import NetworkPolicy
+
+    archive = next(p.name for p in (fresh_chart_server.root / "oauth2-proxy").glob("*6.18.3*"))
+    fresh_chart_server.faults[f"/oauth2-proxy/{archive}"] = ["drip"]
+    policy = NetworkPolicy(read_timeout=5, deadline=1.0, backoff=0.01)
+    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", policy=policy))
+    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
+    resolution = bounded(lambda: resolver.resolve(key), 30)
+    assert resolution.chart is None
+    assert "took longer than 1 s" in resolution.problems[0].message
+
+
+def test_a_silent_server_is_asked_once_per_build(tmp_path, fresh_chart_server) -> None:
+    from mkdocs_recipes.charts.fetch import NetworkPolicy
+
+    fresh_chart_server.slow_seconds = 3
+    fresh_chart_server.faults["/oauth2-proxy/index.yaml"] = ["slow"] * 5
+    http = Http(NetworkPolicy(read_timeout=0.5, backoff=0.01))
+    reasons = []
+    for path in ("/oauth2-proxy/index.yaml", "/other/index.yaml"):
+        with pytest.raises(FetchError) as failure:
+            bounded(lambda path=path: http.get(fresh_chart_server.url + path, max_bytes=10**6))
+        reasons.append(failure.value.reason)
+    assert "timed out waiting" in reasons[0] and "not asked again" in reasons[1]
+    assert len(fresh_chart_server.requests["/oauth2-proxy/index.yaml"]) == 1
+    assert "/other/index.yaml" not in fresh_chart_server.requests
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("tags", b'{"tags": "1.0.0"}', "not a list of tags"),
+        ("tags", b"[1, 2]", None),
+        ("manifest", b'{"layers": "x"}', "layers are not a list"),
+        ("manifest", b'{"layers": ["x", 1]}', "has no Helm chart layer"),
+    ],
+)
+def test_malformed_registry_answers_are_fetch_errors(path, body, message) -> None:
+    class Answer(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = serve(Answer)
+    try:
+        client = OciRegistryClient(Http())
+        repository = OciRepository(f"127.0.0.1:{server.server_port}", "charts/demo")
+        if path == "tags":
+            if message is None:
+                assert client.tags(repository, 10**6) == []
+                return
+            with pytest.raises(FetchError, match=message):
+                client.tags(repository, 10**6)
+        else:
+            with pytest.raises(FetchError, match=message):
+                client.chart_layer(repository, "1.0.0", 10**6)
+    finally:
+        server.shutdown()
+
+
+def test_a_damaged_cache_entry_is_dropped_not_an_error_for_ever(tmp_path, chart_server) -> None:
+    from mkdocs_recipes.charts.cache import CachedListing
+
+    url = f"{chart_server.url}/oauth2-proxy"
+    key = ChartKey(url, "oauth2-proxy", "6.18.x")
+    cache = ChartCache(tmp_path / "cache")
+    cache.write_listing(url + "/index.yaml", CachedListing(["not", "an", "index"], 4e9))
+    first = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache")).resolve(key)
+    assert first.chart is None and "damaged" in first.problems[0].message
+    assert cache.read_listing(url + "/index.yaml") is None
+    again = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache")).resolve(key)
+    assert again.chart is not None and again.chart.version == "6.18.3"

@@ -90,6 +90,9 @@ class ChartCache:
             _remove(path)
             return None
 
+    def drop_listing(self, url: str) -> None:
+        _remove(self._listing_path(url))
+
     def write_listing(self, url: str, listing: CachedListing) -> None:
         payload = {
             "format": CACHE_FORMAT,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class NetworkPolicy:
     backoff: float = 0.5
     max_index_bytes: int = 200 * MiB
     max_chart_bytes: int = 50 * MiB
+    #: Seconds a whole download may take: the read timeout restarts with every byte, so a
+    #: server that drips one byte at a time is only stopped by this.
+    deadline: float = 120.0
 
 
 class FetchError(Exception):
@@ -75,7 +79,7 @@ def redact(url: str) -> str:
 def _urllib3() -> Any:
     """urllib3, imported on the first real request: an offline build never pays for it."""
     import urllib3
-    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ReadTimeoutError
     from urllib3.util import Retry
 
     class FailFastRetry(Retry):
@@ -85,7 +89,8 @@ def _urllib3() -> Any:
         connections are kinds of `ConnectTimeoutError`.)"""
 
         def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):
-            if isinstance(error, ConnectTimeoutError):
+            # A server that accepts and stays silent is not retried either.
+            if isinstance(error, (ConnectTimeoutError, ReadTimeoutError)):
                 raise MaxRetryError(_pool, url or "", error) from error
             return super().increment(method, url, response, error, _pool, **kw)
 
@@ -183,7 +188,15 @@ class Http:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         pool = self._manager()
-        from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError, ProtocolError
+        from urllib3.exceptions import (
+            ConnectTimeoutError,
+            HTTPError,
+            MaxRetryError,
+            ProtocolError,
+            ReadTimeoutError,
+        )
+
+        started = time.monotonic()
 
         try:
             response = pool.request(
@@ -191,8 +204,8 @@ class Http:
             )
         except MaxRetryError as error:
             reason = _describe(error.reason)
-            if isinstance(error.reason, ConnectTimeoutError):
-                # Name resolution, refusal, connect timeout: the host, not the path.
+            if isinstance(error.reason, (ConnectTimeoutError, ReadTimeoutError)):
+                # Name resolution, refusal, connect timeout, silence: the host, not the path.
                 with self._lock:
                     self.unreachable[host] = reason + " (not asked again in this build)"
             raise FetchError(shown, reason) from None
@@ -208,10 +221,19 @@ class Http:
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(shown, f"is {int(length)} bytes, over the {max_bytes}-byte limit")
             body = bytearray()
-            for chunk in response.stream(64 * 1024):
+            deadline = started + self.policy.deadline
+            while True:
+                # read1: what has arrived, so a server that drips bytes meets the deadline.
+                chunk = response.read1(64 * 1024)
+                if not chunk:
+                    break
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchError(shown, f"is larger than the {max_bytes}-byte limit")
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        shown, f"took longer than {self.policy.deadline:g} s to download"
+                    )
             return Response(url, status, bytes(body), _lower(response.headers))
         except FetchError:
             raise

@@ -123,7 +123,10 @@ class OciRegistryClient:
                 data = json.loads(response.body)
             except ValueError:
                 raise FetchError(url, "the tag list is not JSON") from None
-            tags += [t for t in data.get("tags") or [] if isinstance(t, str)]
+            listed = data.get("tags") if isinstance(data, dict) else None
+            if not isinstance(listed, (list, type(None))):
+                raise FetchError(url, "the tag list is not a list of tags")
+            tags += [t for t in listed or [] if isinstance(t, str)]
             next_url = _next_link(response.headers.get("link"))
             if not next_url:
                 break
@@ -143,7 +146,13 @@ class OciRegistryClient:
             layers = manifest.get("layers") or []
         except (ValueError, AttributeError):
             raise FetchError(manifest_url, "the manifest is not JSON") from None
-        chart_layers = [layer for layer in layers if layer.get("mediaType") == HELM_CHART_LAYER]
+        if not isinstance(layers, list):
+            raise FetchError(manifest_url, "the manifest's layers are not a list")
+        chart_layers = [
+            layer
+            for layer in layers
+            if isinstance(layer, dict) and layer.get("mediaType") == HELM_CHART_LAYER
+        ]
         if not chart_layers:
             raise FetchError(
                 manifest_url, f"has no Helm chart layer ({HELM_CHART_LAYER}); is it a chart?"

@@ -285,7 +285,7 @@ class ChartResolver:
         index = self._indexes.get(location)
         if index is None:
             base = location.rsplit("/", 1)[0] + "/"
-            index = self._indexes[location] = RepositoryIndex.from_compact(base, data)  # type: ignore[arg-type]
+            index = self._indexes[location] = self._compact_index(base, location, data)
         return index
 
     def _has_cached_listing(self, key: ChartKey) -> bool:
@@ -299,8 +299,24 @@ class ChartResolver:
         # Built once per build and repository, however many recipes use it.
         index = self._indexes.get(url)
         if index is None:
-            index = self._indexes[url] = RepositoryIndex.from_compact(repository, data)  # type: ignore[arg-type]
+            index = self._indexes[url] = self._compact_index(repository, url, data)
         return index
+
+    def _compact_index(self, base: str, url: str, data: object) -> RepositoryIndex:
+        """The index kept in the cache; one of the wrong shape (written by another version,
+        or tampered with) is dropped so the next build fetches it again."""
+        try:
+            return RepositoryIndex.from_compact(base, data)  # type: ignore[arg-type]
+        except (AttributeError, TypeError, ValueError):
+            self._store(lambda: self.cache.drop_listing(url))
+            raise _Unresolved(
+                Problem(
+                    "chart-unavailable",
+                    f"the cached copy of {url} is damaged; it was removed and is fetched "
+                    "again on the next build",
+                    key="helm_chart_repo_url",
+                )
+            ) from None
 
     def _fetch_index(self, url: str, cached: CachedListing | None) -> CachedListing | None:
         response = self.http.get(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -450,11 +451,12 @@ def _check_schema(
         )
         import jsonschema  # only charts that ship a schema need it
 
+        schema = _safe_schema(model.schema)
         validator_class = jsonschema.validators.validator_for(
-            model.schema, default=jsonschema.Draft7Validator
+            schema, default=jsonschema.Draft7Validator
         )
         try:
-            validator = validator_class(model.schema)
+            validator = validator_class(schema)
             errors = list(validator.iter_errors(merged))
         except Exception:
             # A chart's schema is third-party data: one that is broken, or that refers to
@@ -477,6 +479,42 @@ def _check_schema(
         if "global" in fragment:
             values["global"] = fragment["global"]
         _check_schema(values, root_node, anchor, sub, context, (*prefix, key))
+
+
+#: A group holding a repetition, itself repeated: `(a+)+`, `(\w*)*`, `(x|y+){2,}`.
+_NESTED_REPEAT = re.compile(r"\([^()]*[+*}][^()]*\)[+*{]")
+_SAFE: dict[int, tuple[Any, Any]] = {}
+
+
+def _safe_schema(schema: Any) -> Any:
+    """The schema without `pattern`s that could backtrack for ever (a chart's schema is
+    third-party data: `^(a+)+$` against 47 characters never ends in Python's `re`)."""
+    known = _SAFE.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+
+    def clean(node: Any, depth: int) -> Any:
+        if depth > 64:
+            return {}
+        if isinstance(node, dict):
+            return {
+                key: clean(value, depth + 1)
+                for key, value in node.items()
+                if not (
+                    key == "pattern"
+                    and isinstance(value, str)
+                    and (len(value) > 500 or _NESTED_REPEAT.search(value))
+                )
+            }
+        if isinstance(node, list):
+            return [clean(item, depth + 1) for item in node]
+        return node
+
+    safe = clean(schema, 0)
+    if len(_SAFE) > 256:
+        _SAFE.clear()
+    _SAFE[id(schema)] = (schema, safe)
+    return safe
 
 
 def _schema_finding(

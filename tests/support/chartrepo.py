@@ -103,6 +103,16 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", modified)
         self.end_headers()
+        if fault == "drip":
+            # One byte at a time, each well inside the read timeout, for ever.
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(self.server.drip_seconds)
+            return
+        if fault == "silent":
+            time.sleep(self.server.slow_seconds)
+            return
         if fault == "truncate":
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
@@ -122,7 +132,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class ChartServer(ThreadingHTTPServer):
     """Serves `root`. `faults[path]` is a queue of what the next requests get:
-    an HTTP status ("500"), "slow", "truncate" or "corrupt"."""
+    an HTTP status ("500"), "slow", "truncate", "corrupt", "drip" (the body a byte at a
+    time) or "silent" (headers sent, then nothing)."""
 
     daemon_threads = True
 
@@ -132,6 +143,7 @@ class ChartServer(ThreadingHTTPServer):
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.slow_seconds = 3.0
+        self.drip_seconds = 0.05
         #: Seconds added to every request (a far-away server).
         self.latency = 0.0
         #: (path, start, end) of every request, in monotonic seconds.

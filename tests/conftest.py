@@ -20,6 +20,16 @@ SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
 RAW_GITHUB = "https://raw.githubusercontent.com/oauth2-proxy/manifests/"
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What the robustness tests tried, so a run shows its coverage, not only its result."""
+    from support.counts import COUNTS
+
+    if COUNTS:
+        terminalreporter.section("robustness counts")
+        for name, count in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{count:>8}  {name}")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not (SHARED / "flux-crds").is_dir():
         raise pytest.UsageError(

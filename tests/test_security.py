@@ -371,3 +371,38 @@ def test_a_damaged_cache_entry_is_dropped_not_an_error_for_ever(tmp_path, chart_
     assert cache.read_listing(url + "/index.yaml") is None
     again = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache")).resolve(key)
     assert again.chart is not None and again.chart.version == "6.18.3"
+
+
+def test_nested_subcharts_share_one_budget_and_a_depth_limit(tmp_path) -> None:
+    from mkdocs_recipes.charts import archive
+    from mkdocs_recipes.charts.package import package_chart
+
+    def nest(levels: int) -> bytes:
+        inner = None
+        for level in range(levels, -1, -1):
+            folder = tmp_path / f"level-{levels}-{level}"
+            (folder / "charts").mkdir(parents=True)
+            (folder / "Chart.yaml").write_text(f"apiVersion: v2\nname: c{level}\nversion: 1.0.0\n")
+            (folder / "values.yaml").write_text("a: 1\n")
+            if inner is not None:
+                (folder / "charts" / f"c{level + 1}-1.0.0.tgz").write_bytes(inner)
+            inner = package_chart(folder).data
+        return inner
+
+    chart = archive.read_chart_archive(nest(3))
+    assert "c1" in chart.subcharts
+    with pytest.raises(archive.ChartArchiveError, match="nested more than 6 levels"):
+        bounded(lambda: archive.read_chart_archive(nest(9)), 30)
+    # One allowance for the chart and all it carries, not one per archive.
+    small = nest(2)
+    whole, top = archive._Budget(), archive._Budget()
+    archive.read_chart_archive(small, _budget=whole)
+    archive._members(small, "top", top)
+    assert top.bytes < whole.bytes - 1  # each archive alone fits; together they do not
+    original = archive.MAX_UNPACKED_BYTES
+    try:
+        archive.MAX_UNPACKED_BYTES = whole.bytes - 1
+        with pytest.raises(archive.ChartArchiveError, match="unpacks to more than"):
+            archive.read_chart_archive(small)
+    finally:
+        archive.MAX_UNPACKED_BYTES = original

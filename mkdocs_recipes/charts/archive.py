@@ -64,19 +64,37 @@ class Chart:
     template_paths: frozenset[tuple[str, ...]] = frozenset()
 
 
-def read_chart_archive(data: bytes, source: str = "chart archive") -> Chart:
+#: Subcharts nested in subcharts, at most (Helm charts use two or three levels).
+MAX_DEPTH = 6
+#: Files in one chart and all its subcharts, at most.
+MAX_MEMBERS = 20_000
+
+
+class _Budget:
+    """What one chart and all its nested subcharts may unpack, together."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.members = 0
+
+
+def read_chart_archive(
+    data: bytes, source: str = "chart archive", _budget: _Budget | None = None, _depth: int = 0
+) -> Chart:
     """Read a packaged chart. Raises `ChartArchiveError` saying what is wrong."""
-    files = _members(data, source)
+    if _depth > MAX_DEPTH:
+        raise ChartArchiveError(f"{source}: subcharts nested more than {MAX_DEPTH} levels deep")
+    budget = _budget or _Budget()
+    files = _members(data, source, budget)
     roots = {path.split("/", 1)[0] for path in files}
     tops = [root for root in roots if f"{root}/Chart.yaml" in files]
     if len(tops) != 1:
         raise ChartArchiveError(f"{source}: no single top-level folder with a Chart.yaml")
-    return _chart(files, tops[0] + "/", source)
+    return _chart(files, tops[0] + "/", source, budget, _depth)
 
 
-def _members(data: bytes, source: str) -> dict[str, bytes]:
+def _members(data: bytes, source: str, budget: _Budget) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    total = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
             for member in archive:
@@ -85,9 +103,14 @@ def _members(data: bytes, source: str) -> dict[str, bytes]:
                 name = member.name.lstrip("./")
                 if ".." in name.split("/"):
                     continue
-                total += member.size
-                if total > MAX_UNPACKED_BYTES:
+                # Counted across nested archives: a chart of archives of archives does not
+                # get a fresh allowance at each level.
+                budget.bytes += member.size
+                budget.members += 1
+                if budget.bytes > MAX_UNPACKED_BYTES:
                     raise ChartArchiveError(f"{source}: unpacks to more than 200 MiB")
+                if budget.members > MAX_MEMBERS:
+                    raise ChartArchiveError(f"{source}: holds more than {MAX_MEMBERS} files")
                 handle = archive.extractfile(member)
                 if handle is not None:
                     files[name] = handle.read()
@@ -108,7 +131,7 @@ def _yaml(files: dict[str, bytes], path: str, source: str, *, as_written: bool =
         raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
 
 
-def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
+def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, depth: int) -> Chart:
     meta = _yaml(files, prefix + "Chart.yaml", source, as_written=True)
     if not isinstance(meta, dict) or "name" not in meta:
         raise ChartArchiveError(f"{source}: {prefix}Chart.yaml has no chart name")
@@ -131,7 +154,7 @@ def _chart(files: dict[str, bytes], prefix: str, source: str) -> Chart:
         requirements = _yaml(files, prefix + "requirements.yaml", source, as_written=True)
         declared = (requirements or {}).get("dependencies")
     dependencies = tuple(_dependency(d) for d in declared or [] if isinstance(d, dict))
-    subcharts = _subcharts(files, prefix, source, dependencies)
+    subcharts = _subcharts(files, prefix, source, dependencies, budget, depth)
     template_paths = _template_paths(files, prefix)
     return Chart(
         name=str(meta["name"]),
@@ -179,8 +202,15 @@ def _dependency(data: dict[str, Any]) -> Dependency:
 
 
 def _subcharts(
-    files: dict[str, bytes], prefix: str, source: str, dependencies: tuple[Dependency, ...]
+    files: dict[str, bytes],
+    prefix: str,
+    source: str,
+    dependencies: tuple[Dependency, ...],
+    budget: _Budget,
+    depth: int,
 ) -> dict[str, Chart]:
+    if depth >= MAX_DEPTH and any(p.startswith(prefix + "charts/") for p in files):
+        raise ChartArchiveError(f"{source}: subcharts nested more than {MAX_DEPTH} levels deep")
     found: list[Chart] = []
     charts_dir = prefix + "charts/"
     folders = set()
@@ -189,11 +219,11 @@ def _subcharts(
             continue
         rest = path[len(charts_dir) :]
         if "/" not in rest and rest.endswith((".tgz", ".tar.gz")):
-            found.append(read_chart_archive(files[path], f"{source}: {path}"))
+            found.append(read_chart_archive(files[path], f"{source}: {path}", budget, depth + 1))
         elif rest.endswith("/Chart.yaml") and rest.count("/") == 1:
             folders.add(rest.split("/", 1)[0])
     for folder in sorted(folders):
-        found.append(_chart(files, f"{charts_dir}{folder}/", source))
+        found.append(_chart(files, f"{charts_dir}{folder}/", source, budget, depth + 1))
     by_key: dict[str, Chart] = {}
     for sub in found:
         # Helm matches a dependency to a packaged subchart by name; the alias is its key.

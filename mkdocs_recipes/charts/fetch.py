@@ -34,7 +34,8 @@ class NetworkPolicy:
     read_timeout: float = 30.0
     retries: int = 3
     backoff: float = 0.5
-    max_index_bytes: int = 200 * MiB
+    #: The largest public indexes are tens of MiB; parsing one costs ~25x its size in memory.
+    max_index_bytes: int = 64 * MiB
     max_chart_bytes: int = 50 * MiB
     #: Seconds a whole download may take: the read timeout restarts with every byte, so a
     #: server that drips one byte at a time is only stopped by this.

@@ -16,6 +16,7 @@ import yaml
 
 from mkdocs_recipes.charts.package import PackagedChart, package_chart
 
+from .counts import COUNTS
 from .paths import SHARED
 
 CHARTS = SHARED / "charts"
@@ -157,7 +158,10 @@ class ChartServer(ThreadingHTTPServer):
 
     def next_fault(self, path: str) -> str | None:
         queue = self.faults.get(path)
-        return queue.pop(0) if queue else None
+        if not queue:
+            return None
+        COUNTS["faults injected by the chart server"] += 1
+        return queue.pop(0)
 
     def start(self) -> ChartServer:
         self._thread.start()

@@ -406,3 +406,77 @@ def test_nested_subcharts_share_one_budget_and_a_depth_limit(tmp_path) -> None:
             archive.read_chart_archive(small)
     finally:
         archive.MAX_UNPACKED_BYTES = original
+
+
+@pytest.mark.slow
+def test_builds_sharing_a_cache_while_the_server_fails_leave_it_whole(
+    tmp_path, fresh_chart_server, seed_text
+) -> None:
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from support.site import Site
+
+    from support.chartrepo import build_repository
+
+    build_repository(fresh_chart_server.root, "cert-manager", fresh_chart_server.url)
+    fresh_chart_server.fail_every = 2  # every other request is a 503
+    cache = tmp_path / "shared-cache"
+    sites = []
+    for number in range(4):
+        site = Site(
+            tmp_path / f"site-{number}",
+            recipes_options={
+                "cache_dir": str(cache),
+                "index_ttl": 0,
+                "mirrors": {
+                    "https://oauth2-proxy.github.io/manifests/": (
+                        f"{fresh_chart_server.url}/oauth2-proxy/"
+                    ),
+                    "https://charts.jetstack.io/": f"{fresh_chart_server.url}/cert-manager/",
+                },
+            },
+        )
+        site.page("oauth2-proxy.md", seed_text)
+        site.page(
+            "cert-manager.md",
+            "---\nhelm_chart_name: cert-manager\nhelm_chart_version: v1.21.x\n"
+            "helm_chart_repo_url: https://charts.jetstack.io/\n"
+            "helmrelease_namespace: cert-manager\n---\n# cert-manager\n",
+        )
+        site.write_config()
+        sites.append(site)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    commands = []
+    for site in sites:
+        for arguments in (["mkdocs", "build"], ["mkdocs_recipes", "lock"]):
+            commands.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", *arguments],
+                    cwd=site.root,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    env=environment,
+                )
+            )
+    outputs = [process.communicate(timeout=300)[0].decode() for process in commands]
+    assert all("Traceback" not in output for output in outputs), outputs
+    # Every archive in the cache is the archive its name says; every listing parses.
+    archives = list(cache.rglob("*.tgz"))
+    assert archives
+    for archive in archives:
+        assert hashlib.sha256(archive.read_bytes()).hexdigest() == archive.stem
+    for listing in cache.rglob("*.json"):
+        json.loads(listing.read_text())
+    assert not list(cache.rglob(".tmp-*"))
+    # Each lockfile is whole: it loads, and its entries name archives the cache verifies.
+    locked = 0
+    for site in sites:
+        lock = Lockfile.load(site.root / "recipes.lock")
+        for entry in lock.entries.values():
+            assert ChartCache(cache).read_chart(entry.digest) is not None
+            locked += 1
+    assert locked >= 4  # the retries got through the failures
+    assert fresh_chart_server.served >= 4

@@ -80,6 +80,13 @@ class _Handler(SimpleHTTPRequestHandler):
         if self.server.latency:
             time.sleep(self.server.latency)
         fault = self.server.next_fault(path)
+        if fault is None and self.server.fail_every:
+            with self.server.lock:
+                self.server.served += 1
+                failing = self.server.served % self.server.fail_every == 0
+            if failing:
+                COUNTS["faults injected by the chart server"] += 1
+                fault = "503"
         if fault == "slow":
             time.sleep(self.server.slow_seconds)
         elif fault and fault.isdigit():
@@ -147,6 +154,10 @@ class ChartServer(ThreadingHTTPServer):
         self.drip_seconds = 0.05
         #: Seconds added to every request (a far-away server).
         self.latency = 0.0
+        #: Every n-th request fails with 503 (0: none).
+        self.fail_every = 0
+        self.served = 0
+        self.lock = threading.Lock()
         #: (path, start, end) of every request, in monotonic seconds.
         self.windows: list[tuple[str, float, float]] = []
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)

@@ -417,9 +417,8 @@ def test_builds_sharing_a_cache_while_the_server_fails_leave_it_whole(
     import subprocess
     import sys
 
-    from support.site import Site
-
     from support.chartrepo import build_repository
+    from support.site import Site
 
     build_repository(fresh_chart_server.root, "cert-manager", fresh_chart_server.url)
     fresh_chart_server.fail_every = 2  # every other request is a 503

@@ -28,7 +28,7 @@ class YamlTooLarge(yaml.YAMLError):
         self.problem_mark = None
 
 
-def check_bounds(node: yaml.Node | None) -> None:
+def check_bounds(node: yaml.Node | None, max_nodes: int = MAX_NODES) -> None:
     """Raise `YamlTooLarge` when `node` stands for too big or too deep a tree."""
     if node is None:
         return
@@ -44,16 +44,16 @@ def check_bounds(node: yaml.Node | None) -> None:
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 total += size(key, depth + 1) + size(value, depth + 1)
-                if total > MAX_NODES:
+                if total > max_nodes:
                     break
         elif isinstance(current, yaml.SequenceNode):
             for item in current.value:
                 total += size(item, depth + 1)
-                if total > MAX_NODES:
+                if total > max_nodes:
                     break
-        if total > MAX_NODES:
+        if total > max_nodes:
             raise YamlTooLarge(
-                f"it stands for more than {MAX_NODES} values once its aliases (`*name`) are "
+                f"it stands for more than {max_nodes} values once its aliases (`*name`) are "
                 "expanded (an alias bomb?)"
             )
         sizes[id(current)] = total
@@ -62,21 +62,21 @@ def check_bounds(node: yaml.Node | None) -> None:
     size(node, 0)
 
 
-def compose_bounded(loader: Any) -> yaml.Node | None:
+def compose_bounded(loader: Any, max_nodes: int = MAX_NODES) -> yaml.Node | None:
     """The single document of a loader, composed and measured (`YamlTooLarge`)."""
     try:
         node = loader.get_single_node()
     except RecursionError:
         raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
-    check_bounds(node)
+    check_bounds(node, max_nodes)
     return node
 
 
-def load_bounded(text: str, loader: type) -> Any:
+def load_bounded(text: str | bytes, loader: type, max_nodes: int = MAX_NODES) -> Any:
     """`yaml.load` of one document, within the bounds (`YamlTooLarge` otherwise)."""
     instance = loader(text)
     try:
-        node = compose_bounded(instance)
+        node = compose_bounded(instance, max_nodes)
         return instance.construct_document(node) if node is not None else None
     finally:
         instance.dispose()

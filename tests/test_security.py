@@ -479,3 +479,71 @@ def test_builds_sharing_a_cache_while_the_server_fails_leave_it_whole(
             locked += 1
     assert locked >= 4  # the retries got through the failures
     assert fresh_chart_server.served >= 4
+
+
+def test_hostile_archive_members_are_skipped_and_a_bomb_is_refused(tmp_path) -> None:
+    import gzip
+    import io
+    import tarfile
+
+    from mkdocs_recipes.charts import archive
+
+    def tgz(members) -> bytes:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w") as tar:
+            for info, data in members:
+                tar.addfile(info, io.BytesIO(data) if data is not None else None)
+        return gzip.compress(raw.getvalue())
+
+    def member(name: str, data: bytes = b"", kind: bytes = tarfile.REGTYPE, target: str = ""):
+        info = tarfile.TarInfo(name)
+        info.size = len(data) if kind == tarfile.REGTYPE else 0
+        info.type = kind
+        info.linkname = target
+        return info, data if kind == tarfile.REGTYPE else None
+
+    chart = b"apiVersion: v2\nname: demo\nversion: 1.0.0\n"
+    data = tgz(
+        [
+            member("demo/Chart.yaml", chart),
+            member("demo/values.yaml", b"a: 1\n"),
+            member("../escape.yaml", b"x: 1\n"),
+            member("demo/../../escape2.yaml", b"x: 1\n"),
+            member("/etc/evil.yaml", b"x: 1\n"),
+            member("demo/link.yaml", kind=tarfile.SYMTYPE, target="/etc/passwd"),
+            member("demo/dev", kind=tarfile.CHRTYPE),
+        ]
+    )
+    read = archive.read_chart_archive(data)
+    assert read.name == "demo" and read.values == {"a": 1}
+    files = archive._members(data, "x", archive._Budget())
+    assert set(files) == {"demo/Chart.yaml", "demo/values.yaml"}
+    assert not (tmp_path.parent / "escape.yaml").exists()
+    # A member claiming 300 MiB (a few hundred KiB compressed) is refused before reading.
+    bomb = tgz([member("demo/Chart.yaml", chart), member("demo/big", bytes(300 * 1024 * 1024))])
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(archive.ChartArchiveError, match="unpacks to more than 200 MiB"):
+        archive.read_chart_archive(bomb)
+
+
+def test_redirects_to_other_schemes_and_loops_are_fetch_errors() -> None:
+    class Redirect(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            target = "file:///etc/passwd" if self.path == "/to-file" else self.path
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = serve(Redirect)
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        for path in ("/to-file", "/loop"):
+            with pytest.raises(FetchError) as failure:
+                bounded(lambda path=path: Http().get(base + path, max_bytes=10**6), 30)
+            assert "root:" not in failure.value.reason
+    finally:
+        server.shutdown()

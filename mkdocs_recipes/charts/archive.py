@@ -100,9 +100,11 @@ def _members(data: bytes, source: str, budget: _Budget) -> dict[str, bytes]:
             for member in archive:
                 if not member.isfile():
                     continue
-                name = member.name.lstrip("./")
-                if ".." in name.split("/"):
+                # Nothing is written to disk; still, a member outside the archive's own
+                # tree (`../x`, `/etc/x`) is not part of the chart.
+                if member.name.startswith("/") or ".." in member.name.split("/"):
                     continue
+                name = member.name.lstrip("./")
                 # Counted across nested archives: a chart of archives of archives does not
                 # get a fresh allowance at each level.
                 budget.bytes += member.size

@@ -9,6 +9,11 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from ..yaml_limits import YamlTooLarge, load_bounded
+
+#: Values an index may hold: the largest public ones have a few million.
+MAX_INDEX_NODES = 20_000_000
+
 # Every scalar is read as the string it is written as: a version published as `1.10`
 # stays "1.10" (a YAML 1.1 reader would make it the number 1.1). libyaml when available.
 try:
@@ -44,7 +49,9 @@ class RepositoryIndex:
     @classmethod
     def parse(cls, body: bytes, url: str) -> RepositoryIndex:
         try:
-            data = yaml.load(body, Loader=_Loader)
+            data = load_bounded(body, _Loader, max_nodes=MAX_INDEX_NODES)
+        except YamlTooLarge as error:
+            raise IndexFormatError(f"index.yaml is not read: {error.problem}") from None
         except yaml.YAMLError as error:
             raise IndexFormatError(f"index.yaml is not valid YAML ({error})") from None
         if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):

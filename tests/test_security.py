@@ -547,3 +547,28 @@ def test_redirects_to_other_schemes_and_loops_are_fetch_errors() -> None:
             assert "root:" not in failure.value.reason
     finally:
         server.shutdown()
+
+
+def test_a_schema_that_stands_for_an_exponential_tree_is_read_within_a_budget() -> None:
+    from mkdocs_recipes.charts.archive import Chart
+    from mkdocs_recipes.charts.values_model import values_model
+
+    def nxt(n: int) -> str:
+        return f"#/definitions/d{n + 1}"
+
+    definitions = {
+        f"d{n}": {
+            "type": "object",
+            "properties": {
+                "x": {"$ref": f"#/definitions/d{n + 1}"},
+                "y": {"$ref": f"#/definitions/d{n + 1}"},
+            },
+            "allOf": [{"$ref": f"#/definitions/d{n + 1}"}, {"$ref": f"#/definitions/d{n + 1}"}],
+        }
+        for n in range(40)
+    }
+    definitions["d40"] = {"type": "string"}
+    schema = {"$ref": "#/definitions/d0", "definitions": definitions}
+    chart = Chart("demo", "1.0.0", None, "x: {}\n", {"x": {}}, schema)
+    model = bounded(lambda: values_model(chart), 60)
+    assert "x" in model.root.children

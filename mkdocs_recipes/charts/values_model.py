@@ -341,7 +341,22 @@ def _resolve(schema: Any, root_schema: dict[str, Any]) -> Any:
     return {}
 
 
-def _from_schema(node: ValuesNode, schema: Any, root_schema: dict[str, Any], depth: int) -> None:
+#: Schema nodes read per chart, at most: `$ref` and `allOf` can make a small schema stand
+#: for an exponential tree.
+SCHEMA_BUDGET = 50_000
+
+
+def _from_schema(
+    node: ValuesNode,
+    schema: Any,
+    root_schema: dict[str, Any],
+    depth: int,
+    budget: list[int] | None = None,
+) -> None:
+    budget = budget if budget is not None else [SCHEMA_BUDGET]
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
     schema = _resolve(schema, root_schema)
     if not isinstance(schema, dict) or depth > 40:
         return
@@ -362,12 +377,12 @@ def _from_schema(node: ValuesNode, schema: Any, root_schema: dict[str, Any], dep
                     child.free = True
                 if kind == "array":
                     child.free = True
-            _from_schema(child, sub, root_schema, depth + 1)
+            _from_schema(child, sub, root_schema, depth + 1, budget)
     elif schema.get("type") == "object" and schema.get("additionalProperties") is not False:
         node.free = True
     for combinator in ("allOf", "anyOf", "oneOf"):
         for sub in schema.get(combinator) or []:
-            _from_schema(node, sub, root_schema, depth + 1)
+            _from_schema(node, sub, root_schema, depth + 1, budget)
 
 
 def _index(node: ValuesNode, path: tuple[str, ...], index: dict) -> None:

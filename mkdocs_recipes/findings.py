@@ -295,6 +295,11 @@ CODES: dict[str, Code] = {
             "mkdocs-recipes failed while analysing the page (a bug: please report it).",
         ),
         Code(
+            "page-unreadable",
+            Severity.ERROR,
+            "A page MkDocs cannot read (not UTF-8, say); `mkdocs build` stops on it.",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

@@ -20,7 +20,7 @@ from .placeholders import (
     shown,
     without_elisions,
 )
-from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds
+from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds, construct_bounded
 
 # libyaml when available, as MkDocs itself uses for front-matter.
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -134,7 +134,7 @@ def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
             node = loader.get_node()
             if node is not None:
                 check_bounds(node)  # before anything walks it: an alias bomb never ends
-                documents.append(YamlDocument(loader.construct_document(node), node))
+                documents.append(YamlDocument(construct_bounded(loader, node), node))
     except yaml.YAMLError as error:
         return (), error
     except RecursionError:

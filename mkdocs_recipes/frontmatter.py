@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
-from .yaml_limits import YamlTooLarge, compose_bounded
+from .yaml_limits import YamlTooLarge, compose_bounded, construct_bounded
 
 # The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
 _BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -52,7 +52,7 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     loader = _LOADER(text)
     try:
         node = compose_bounded(loader)
-        return node, (loader.construct_document(node) if node is not None else None)
+        return node, (construct_bounded(loader, node) if node is not None else None)
     finally:
         loader.dispose()
 

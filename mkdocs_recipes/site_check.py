@@ -110,7 +110,17 @@ def check_site(
             page = Page(None, file, config)
             try:
                 page.read_source(config)
-            except Exception:  # MkDocs itself reports unreadable pages
+            except Exception as error:  # what `mkdocs build` stops on
+                recipes.report(
+                    Finding.of(
+                        "page-unreadable",
+                        display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+                        1,
+                        f"MkDocs cannot read this page ({type(error).__name__}: "
+                        f"{str(error)[:120]})",
+                        "save it as UTF-8 text",
+                    )
+                )
                 continue
             markdown = page.markdown or ""
             markdown = (

@@ -72,11 +72,22 @@ def compose_bounded(loader: Any, max_nodes: int = MAX_NODES) -> yaml.Node | None
     return node
 
 
+def construct_bounded(loader: Any, node: yaml.Node) -> Any:
+    """`loader.construct_document(node)`; a value Python cannot hold (an integer of more
+    than 4300 digits) is `YamlTooLarge`, not a ValueError from deep inside PyYAML."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, OverflowError) as error:
+        raise YamlTooLarge(f"a value cannot be read ({str(error)[:100]})") from None
+    except RecursionError:
+        raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
+
+
 def load_bounded(text: str | bytes, loader: type, max_nodes: int = MAX_NODES) -> Any:
     """`yaml.load` of one document, within the bounds (`YamlTooLarge` otherwise)."""
     instance = loader(text)
     try:
         node = compose_bounded(instance, max_nodes)
-        return instance.construct_document(node) if node is not None else None
+        return construct_bounded(instance, node) if node is not None else None
     finally:
         instance.dispose()

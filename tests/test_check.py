@@ -217,3 +217,16 @@ def test_a_progress_line_on_a_terminal_and_none_otherwise(planted_site) -> None:
     os.close(primary)
     assert done.returncode == 0
     assert b" pages [" in seen and b"5/5" in seen
+
+
+def test_a_page_that_is_not_utf8_is_a_finding_and_the_rest_is_checked(planted_site) -> None:
+    site = clean(planted_site)
+    (site / "docs" / "broken.md").write_bytes(b"# Broken \xff\xfe text\n")
+    (site / "docs" / "typo.md").write_text("# Typo\n\nA [reference][nowhere].\n")
+    done = check(site, "--format", "json")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    found = {(f["path"], f["code"]) for f in json.loads(done.stdout)["findings"]}
+    assert found == {
+        ("docs/broken.md", "page-unreadable"),
+        ("docs/typo.md", "link-reference-undefined"),
+    }

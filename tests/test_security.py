@@ -107,6 +107,19 @@ def test_malformed_values_are_findings_not_exceptions(line: str, code: str) -> N
     assert len(state.findings[0].message) < 400
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "---\ntitle: x\nhelm_chart_version: " + "9" * 5000 + "\n---\n",
+        "```yaml\nreplicas: " + "9" * 5000 + "\n```\n",
+    ],
+)
+def test_a_number_python_cannot_hold_is_a_finding(page: str) -> None:
+    state = analyse_page(page, "p.md", FluxSettings())
+    assert [c for _, c in codes(state)] == ["yaml-too-large"]
+    assert "cannot be read" in state.findings[0].message
+
+
 def test_credentials_in_a_url_are_refused_and_never_repeated() -> None:
     page = RECIPE.format(extra="", body="# Demo").replace(
         "https://charts.example.org/", "https://robot:s3cr3t-t0ken@charts.example.org/"

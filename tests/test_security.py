@@ -585,3 +585,17 @@ def test_a_schema_that_stands_for_an_exponential_tree_is_read_within_a_budget() 
     chart = Chart("demo", "1.0.0", None, "x: {}\n", {"x": {}}, schema)
     model = bounded(lambda: values_model(chart), 60)
     assert "x" in model.root.children
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<!DOCTYPE html><html><body>Sign in</body></html>", b"\x89PNG\r\n\x1a\n\x00\x00", b"[1, 2"],
+)
+def test_an_index_that_is_not_one_is_a_finding(tmp_path, fresh_chart_server, body) -> None:
+    (fresh_chart_server.root / "oauth2-proxy" / "index.yaml").write_bytes(body)
+    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
+    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
+    resolution = resolver.resolve(key)
+    assert resolution.chart is None
+    (problem,) = resolution.problems
+    assert problem.code == "chart-unavailable" and "index.yaml" in problem.message

@@ -599,3 +599,16 @@ def test_an_index_that_is_not_one_is_a_finding(tmp_path, fresh_chart_server, bod
     assert resolution.chart is None
     (problem,) = resolution.problems
     assert problem.code == "chart-unavailable" and "index.yaml" in problem.message
+
+
+def test_an_alias_bomb_in_a_charts_values_file_is_chart_invalid(tmp_path) -> None:
+    from mkdocs_recipes.charts import archive
+    from mkdocs_recipes.charts.package import package_chart
+
+    folder = tmp_path / "bomb"
+    folder.mkdir()
+    (folder / "Chart.yaml").write_text("apiVersion: v2\nname: bomb\nversion: 1.0.0\n")
+    (folder / "values.yaml").write_text(alias_bomb() + "\n")
+    data = package_chart(folder).data
+    with pytest.raises(archive.ChartArchiveError, match=r"values\.yaml is not read"):
+        bounded(lambda: archive.read_chart_archive(data), 30)

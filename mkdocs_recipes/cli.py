@@ -281,8 +281,8 @@ def check(
     Exit status: 0 clean, 1 findings at the failing level (errors; warnings too with
     --strict), 2 usage or configuration error.
     """
+    from .engine import display_path
     from .formats import Summary, render
-    from .plugin import display_path
     from .site_check import SiteCheckError, check_site
 
     selected = _code_list(select, "--select")

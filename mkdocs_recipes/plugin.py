@@ -15,20 +15,18 @@ from mkdocs_macros.plugin import MacrosPlugin
 
 from . import flux
 from .analysis import PageState
-from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .engine import (
     INCLUDES_DIR,
     RecipeEngine,
     SetupError,
-    display_path,
     jinja_renderer,
     macros_render,
 )
 from .findings import Finding
 from .macros import RecipeMacros
 
-__all__ = ["INCLUDES_DIR", "RecipesPlugin", "display_path"]
+__all__ = ["RecipesPlugin"]
 
 
 class RecipesPlugin(BasePlugin[RecipesConfig]):
@@ -103,10 +101,6 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def pages(self) -> dict[str, PageState]:
         """Every page analysed in this build, by its path in docs_dir."""
         return self.engine.pages
-
-    @property
-    def resolver(self) -> ChartResolver | None:
-        return self.engine.resolver
 
     @property
     def flux_settings(self) -> flux.FluxSettings:

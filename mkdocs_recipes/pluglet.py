@@ -14,7 +14,6 @@ packaged include files must be written into the site's include_dir:
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,11 +108,12 @@ def define_env(env: Any) -> None:
             return None
         path = Path(getattr(file, "abs_src_path", None) or docs_dir / src)
         try:
-            source = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            stat = path.stat()
+        except OSError:
             return None
-        # Keyed by content too: under `zensical serve` the engine outlives an edit.
-        key = f"{src}:{hashlib.sha256(source.encode()).hexdigest()[:16]}"
+        # Keyed by the file's state too: under `zensical serve` the engine outlives an
+        # edit. The page is read only when the engine has not analysed that state yet.
+        key = f"{src}:{stat.st_mtime_ns}:{stat.st_size}"
         jinja = getattr(env, "env", None)
         meta = getattr(page, "meta", None) or {}
         render = (
@@ -121,7 +121,7 @@ def define_env(env: Any) -> None:
             if jinja is not None and macros_render(render_by_default, meta)
             else None
         )
-        return engine.page(key, str(path), lambda: source, render)
+        return engine.page(key, str(path), lambda: path.read_text(encoding="utf-8-sig"), render)
 
     page_of = (lambda: env.page) if _is_zensical(env) else None
     functions = RecipeMacros(lookup, engine.report, page_of).functions()

@@ -37,7 +37,6 @@ class CheckedPage:
 
     src_path: str
     path: str
-    abs_path: Path
     source: str
     #: The Markdown after mkdocs-macros (includes filled in).
     markdown: str
@@ -67,7 +66,8 @@ def check_site(
     from mkdocs.structure.files import get_files
     from mkdocs.structure.pages import Page
 
-    from .plugin import RecipesPlugin, _macros_plugin, display_path
+    from .engine import display_path
+    from .plugin import RecipesPlugin, _macros_plugin
 
     report = SiteReport()
     with _offline(offline), _quiet_mkdocs():
@@ -127,8 +127,11 @@ def check_site(
                 recipes.on_page_markdown(markdown, page=page, config=config, files=files)
                 or markdown
             )
-            source = file.content_string
-            fast = renderer.render(markdown, page)
+            state = recipes.pages.get(file.src_path)
+            # The analysis read the page once; its text serves the link checks too.
+            source = state.source if state is not None else file.content_string
+            rendered = renderer.renders(page)
+            fast = renderer.render(markdown, page, rendered)
             if fast is not None:
                 markdown = fast
             else:
@@ -138,17 +141,15 @@ def check_site(
                     markdown = (
                         macros.on_page_markdown(markdown, page=page, config=config) or markdown
                     )
-            state = recipes.pages.get(file.src_path)
             report.pages.append(
                 CheckedPage(
                     src_path=file.src_path,
                     path=display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
-                    abs_path=Path(file.abs_src_path or file.src_path),
                     source=source,
                     markdown=markdown,
                     recipe=state.recipe if state else None,
                     settings=state.settings if state else None,
-                    rendered=renderer.renders(page),
+                    rendered=rendered,
                 )
             )
             if progress:
@@ -237,12 +238,13 @@ class _TagRenderer:
             by_default, meta
         )
 
-    def render(self, markdown: str, page: Any) -> str | None:
+    def render(self, markdown: str, page: Any, rendered: bool) -> str | None:
+        """`rendered`: what `renders(page)` said."""
         if not self.enabled:
             return None
-        meta = getattr(page, "meta", None) or {}
-        if not self.renders(page):
+        if not rendered:
             return markdown  # mkdocs-macros leaves such a page as written
+        meta = getattr(page, "meta", None) or {}
         tags = list(_TAG.finditer(markdown))
         if not tags:
             return markdown

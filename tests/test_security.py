@@ -169,6 +169,12 @@ def test_a_lockfile_url_to_a_local_file_is_refused(tmp_path) -> None:
         Lockfile.load(lock)
 
 
+def resolve_oauth2_proxy(tmp_path, server):
+    """oauth2-proxy 6.18.x from `server`, with a cache of its own."""
+    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
+    return resolver.resolve(ChartKey(f"{server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x"))
+
+
 def test_index_urls_never_read_local_files(tmp_path, fresh_chart_server) -> None:
     index_path = fresh_chart_server.root / "oauth2-proxy" / "index.yaml"
     index = yaml.safe_load(index_path.read_text())
@@ -176,9 +182,7 @@ def test_index_urls_never_read_local_files(tmp_path, fresh_chart_server) -> None
         entry["urls"] = ["file:///etc/passwd"]
         entry.pop("digest", None)
     index_path.write_text(yaml.safe_dump(index))
-    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
-    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
-    resolution = resolver.resolve(key)
+    resolution = resolve_oauth2_proxy(tmp_path, fresh_chart_server)
     assert resolution.chart is None
     (problem,) = resolution.problems
     assert problem.code == "chart-unavailable" and "outside every mirror folder" in problem.message
@@ -593,9 +597,7 @@ def test_a_schema_that_stands_for_an_exponential_tree_is_read_within_a_budget() 
 )
 def test_an_index_that_is_not_one_is_a_finding(tmp_path, fresh_chart_server, body) -> None:
     (fresh_chart_server.root / "oauth2-proxy" / "index.yaml").write_bytes(body)
-    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
-    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
-    resolution = resolver.resolve(key)
+    resolution = resolve_oauth2_proxy(tmp_path, fresh_chart_server)
     assert resolution.chart is None
     (problem,) = resolution.problems
     assert problem.code == "chart-unavailable" and "index.yaml" in problem.message

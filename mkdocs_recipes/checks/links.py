@@ -86,7 +86,7 @@ class SiteLinks:
 
     @classmethod
     def from_config(cls, config: Any, files: Any, pages: list[Any]) -> SiteLinks:
-        from .. import plugin
+        from .. import engine
 
         urls: dict[str, str] = {}
         for file in files:
@@ -131,7 +131,7 @@ class SiteLinks:
             auto_append=tuple(snippets.get("auto_append") or ()),
             autorefs=any(n.endswith(("autorefs", "mkdocstrings")) for n in config.plugins),
             emoji="pymdownx.emoji" in mdx or "pymdownx.emoji" in (config.markdown_extensions or []),
-            display=lambda p: plugin.display_path(str(p)),
+            display=lambda p: engine.display_path(str(p)),
         )
 
     # Anchors ------------------------------------------------------------------------

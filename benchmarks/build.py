@@ -1,100 +1,202 @@
-"""Benchmark: what the plugin adds to a site build, per page.
+"""Benchmark: what the plugin adds to a real site build, warm and cold.
 
-Builds a site of N copies of the podinfo example recipe (includes, values snippets, a
-chart resolved through the folder mirror of examples/chart-repository), in this process,
-with MkDocs' own build function:
+Warm: for each size, two sites of the same recipe pages (see sites.py), each built by
+`mkdocs build` in a new process, as a user runs it, runs interleaved, medians:
 
-* baseline: the same pages without the recipe includes, built with macros but not recipes;
-* recipes, cold: with the plugin and an empty chart cache;
-* recipes, warm: again, cache filled (a rebuild in a new process parses charts again;
-  here the parsed charts are also kept, as under `mkdocs serve`).
+* static (the baseline): Material + macros with hand-written include files;
+* plugin: Material + macros + recipes with its packaged includes, chart cache filled.
 
-Run: .venv/bin/python benchmarks/build.py [--pages 200]
+Printed: build times, the plugin's overhead in % of the baseline (target at most 5 %,
+hard limit 10 %), and peak memory (max RSS of the build process) with its ratio (target
+at most 1.2x).
+
+Cold: a site whose pages pin `--charts` distinct real charts (../shared/charts), served
+by a local HTTP chart repository that answers every request after `--latency` seconds,
+built with an empty cache. The server records each request, so the script prints the
+fetch window (first request to last answer) against the sum of the requests' times (what
+fetching one after another would cost) and the slowest single chart (index + archive).
+
+Run: .venv/bin/python benchmarks/build.py [--pages 50 200 1000] [--runs 5] [--page seed]
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import re
+import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from sites import SHARED, write_site
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = (ROOT / "docs" / "recipes" / "podinfo.md").read_text(encoding="utf-8")
+from mkdocs_recipes.charts.package import write_repository
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+#: Charts for the cold build: (folder under ../shared/charts, version).
+CHARTS = [
+    ("oauth2-proxy", "6.18.3"),
+    ("kubernetes-dashboard", "7.13.0"),
+    ("authentik", "2026.8.0"),
+    ("wordpress", "26.0.0"),
+    ("cert-manager", "v1.21.1"),
+]
 
 
-def write_site(root: Path, pages: int, with_recipes: bool) -> Path:
-    docs = root / "docs"
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Home\n")
-    for n in range(pages):
-        text = PAGE.replace("helmrelease_namespace: podinfo", f"helmrelease_namespace: app-{n}")
-        # No network in a benchmark: the values link would be fetched (and compared).
-        text = re.sub(r"^values_yaml_url:.*\n", "", text, flags=re.M)
-        if not with_recipes:
-            text = re.sub(r"^\{% include '(kubernetes-flux|recipe)-.*$", "", text, flags=re.M)
-        (docs / f"page-{n:04d}.md").write_text(text)
-    (root / "includes").mkdir()
-    (root / "includes" / "recipe-before-you-start.md").write_text("Before you start.\n")
-    plugins: list = [{"macros": {"include_dir": "includes"}}]
-    if with_recipes:
-        plugins.append(
-            {
-                "recipes": {
-                    "cache_dir": str(root / "cache"),
-                    "mirrors": {
-                        "https://stefanprodan.github.io/podinfo": str(
-                            ROOT / "examples" / "chart-repository" / "podinfo"
-                        )
-                    },
-                }
-            }
+_CHILD_PEAKS: list[float] = []
+
+
+def _last_child_peak_mib() -> float:
+    return _CHILD_PEAKS[-1] if _CHILD_PEAKS else float("nan")
+
+
+def _reap_with_rusage(process: subprocess.Popen) -> None:
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    _CHILD_PEAKS.append(usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def measured_build(config: Path, offline: bool = True) -> tuple[float, float]:
+    """One `mkdocs build` in a new process: (seconds, peak RSS of that process in MiB)."""
+    env = {**ENV, "MKDOCS_RECIPES_OFFLINE": "1" if offline else "0"}
+    command = [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)]
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        # cwd: mkdocs-macros reads include_dir relative to the working directory.
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=config.parent)
+        _reap_with_rusage(process)
+        elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{log.read().decode()}")
+    return elapsed, _last_child_peak_mib()
+
+
+def warm(pages: int, runs: int, seed: bool) -> None:
+    root = Path(tempfile.mkdtemp(prefix=f"bench-build-{pages}-"))
+    try:
+        static = write_site(root / "static", pages, seed, flavour="static")
+        plugin = write_site(root / "plugin", pages, seed, flavour="plugin")
+        measured_build(plugin)  # fills the chart cache
+        times: dict[str, list[float]] = {"static": [], "plugin": []}
+        peaks: dict[str, list[float]] = {"static": [], "plugin": []}
+        for _ in range(runs):
+            for name, config in (("static", static), ("plugin", plugin)):
+                seconds, peak = measured_build(config)
+                times[name].append(seconds)
+                peaks[name].append(peak)
+        s, p = statistics.median(times["static"]), statistics.median(times["plugin"])
+        ms, mp = statistics.median(peaks["static"]), statistics.median(peaks["plugin"])
+        print(
+            f"{pages:>6} {s:>9.2f}s {p:>9.2f}s {100 * (p - s) / s:>+9.1f}% "
+            f"{ms:>9.0f} {mp:>9.0f} {mp / ms:>8.2f}x"
         )
-    config = {
-        "site_name": "bench",
-        "plugins": plugins,
-        "markdown_extensions": ["admonition", "pymdownx.superfences", "pymdownx.highlight"],
-    }
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return root / "mkdocs.yml"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def timed_build(config_file: Path, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        config = load_config(
-            config_file=str(config_file), site_dir=str(config_file.parent / "site")
+class _Far(SimpleHTTPRequestHandler):
+    latency = 0.0
+    spans: ClassVar[list[tuple[float, float, str]]] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        started = time.perf_counter()
+        time.sleep(self.latency)
+        super().do_GET()
+        self.spans.append((started, time.perf_counter(), self.path))
+
+
+def serve(folder: Path, latency: float) -> tuple[ThreadingHTTPServer, list]:
+    spans: ClassVar[list[tuple[float, float, str]]] = []
+    handler = type("Handler", (_Far,), {"latency": latency, "spans": spans})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, spans
+
+
+def cold(pages: int, charts: int, latency: float, runs: int) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    try:
+        chosen = CHARTS[:charts]
+        write_repository([SHARED / "charts" / n / v for n, v in chosen], root / "repository")
+        server, spans = serve(root / "repository", latency)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        config = write_site(root / "site", pages, seed=True, mirrors=False)
+        for path in sorted((root / "site" / "docs").glob("page-*.md")):
+            n = int(path.stem.split("-")[1])
+            name, version = chosen[n % len(chosen)]
+            text = path.read_text()
+            text = text.replace("helm_chart_version: 6.18.x", f"helm_chart_version: {version}")
+            text = text.replace("helm_chart_name: oauth2-proxy", f"helm_chart_name: {name}")
+            text = text.replace("https://oauth2-proxy.github.io/manifests/", url)
+            path.write_text(text)
+        settings = yaml.safe_load(config.read_text())
+        cache = root / "site" / "cache"
+        rows = []
+        for _ in range(runs):
+            shutil.rmtree(cache, ignore_errors=True)
+            spans.clear()
+            cold_seconds, _ = measured_build(config, offline=False)
+            window = max(e for _, e, _ in spans) - min(s for s, _, _ in spans)
+            total = sum(e - s for s, e, _ in spans)
+            index = max(e - s for s, e, p in spans if p.endswith("index.yaml"))
+            archive = max(e - s for s, e, p in spans if p.endswith(".tgz"))
+            warm_seconds, _ = measured_build(config, offline=True)
+            rows.append((cold_seconds, warm_seconds, window, total, index + archive, len(spans)))
+        server.shutdown()
+        cold_s, warm_s, window, total, slowest, requests = (
+            statistics.median(column) for column in zip(*rows, strict=True)
         )
-        start = time.perf_counter()
-        build(config)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        assert settings["plugins"][-1]["recipes"]["cache_dir"] == str(cache)
+        print(
+            f"{pages} pages, {len(chosen)} charts in one repository, {latency * 1000:.0f} ms "
+            f"per request, empty cache (medians of {runs}):"
+        )
+        print(f"  requests                           : {requests:.0f}")
+        print(f"  fetch window (first to last answer): {window:6.2f} s")
+        print(f"  the requests one after another     : {total:6.2f} s")
+        print(f"  slowest single chart (index+archive): {slowest:5.2f} s")
+        print(f"  window / slowest single chart      : {window / slowest:6.2f}x")
+        print(f"  build, cold cache                  : {cold_s:6.2f} s")
+        print(f"  build, warm cache                  : {warm_s:6.2f} s")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=200)
-    args = parser.parse_args()
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline_file = write_site(Path(tmp) / "baseline", args.pages, with_recipes=False)
-        recipes_file = write_site(Path(tmp) / "recipes", args.pages, with_recipes=True)
-        baseline = timed_build(baseline_file, 3)
-        cold = timed_build(recipes_file, 1)
-        warm = timed_build(recipes_file, 3)
-    per_page = (warm - baseline) / args.pages * 1000
-    print(f"site: {args.pages} recipe pages (podinfo example), charts from a folder mirror")
-    print(f"baseline (macros only, no includes): {baseline:7.2f} s")
-    print(f"recipes, cold cache                : {cold:7.2f} s   ({cold / baseline:4.2f}x)")
-    print(f"recipes, warm cache                : {warm:7.2f} s   ({warm / baseline:4.2f}x)")
-    print(f"added per page, warm               : {per_page:7.1f} ms")
+    parser.add_argument("--pages", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--page", choices=["example", "seed"], default="seed")
+    parser.add_argument("--cold-pages", type=int, default=50)
+    parser.add_argument("--charts", type=int, default=len(CHARTS))
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--skip-cold", action="store_true")
+    options = parser.parse_args()
+    print(f"warm cache, {options.page} pages, medians of {options.runs} builds each")
+    print(
+        f"{'pages':>6} {'static':>10} {'plugin':>10} {'overhead':>10} "
+        f"{'MiB stat':>9} {'MiB plug':>9} {'memory':>9}"
+    )
+    for pages in options.pages:
+        warm(pages, options.runs, options.page == "seed")
+    if not options.skip_cold:
+        print()
+        cold(options.cold_pages, options.charts, options.latency, max(1, options.runs // 2))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -30,93 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MKDOCS_RECIPES_SHARED", ROOT.parent / "shared"))
-EXAMPLE = ROOT / "docs" / "recipes" / "podinfo.md"
-SEED = SHARED / "recipes" / "oauth2-proxy.md"
-
-
-def write_site(root: Path, pages: int, seed: bool) -> None:
-    page = (SEED if seed else EXAMPLE).read_text(encoding="utf-8")
-    namespace = re.search(r"^helmrelease_namespace: (\S+)$", page, re.M)
-    assert namespace
-    docs = root / "docs"
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Home\n\nThe [first recipe](page-0000.md).\n")
-    for n in range(pages):
-        text = page.replace(namespace.group(0), f"helmrelease_namespace: app-{n}")
-        text = text.replace("title: ", f"title: App {n} - ", 1)
-        text = re.sub(r"^(helmrelease_name|kustomization_name):.*\n", "", text, flags=re.M)
-        text = text.replace("helm_chart_name:", f"helmrelease_name: app-{n}\nhelm_chart_name:", 1)
-        text = re.sub(r"^description: .*$", f"description: App number {n}", text, flags=re.M)
-        text = re.sub(r"^values_yaml_url:.*\n", "", text, flags=re.M)
-        text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md#helmrelease).\n"
-        (docs / f"page-{n:04d}.md").write_text(text)
-    # The site-wide link definitions real cookbooks append to every page.
-    (root / "snippets").mkdir()
-    (root / "snippets" / "links.md").write_text(
-        "[k8s/dashboard]: https://github.com/kubernetes/dashboard\n"
-        "[tfa]: https://github.com/thomseddon/traefik-forward-auth\n"
-        "[kuberetesdashboard]: https://github.com/kubernetes/dashboard\n"
-    )
-    # The other pages of the site the seed recipe links to.
-    for section in (
-        "cluster",
-        "deployment/flux",
-        "external-dns",
-        "ingress",
-        "oidc-authentication",
-        "oidc-authentication/providers",
-        "persistence",
-    ):
-        folder = docs / "kubernetes" / section
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.md").write_text(f"# {section}\n")
-    (docs / "images").mkdir()
-    (docs / "images" / "oauth2-proxy.png").write_bytes(b"PNG")
-    (root / "includes").mkdir()
-    (root / "includes" / "recipe-before-you-start.md").write_text("Before you start.\n")
-    config = {
-        "site_name": "Benchmark",
-        "theme": {"name": "material"},
-        "plugins": [
-            "search",
-            {"macros": {"include_dir": "includes"}},
-            {
-                "recipes": {
-                    "cache_dir": str(root / "cache"),
-                    "mirrors": {
-                        "https://stefanprodan.github.io/podinfo": str(
-                            ROOT / "examples" / "chart-repository" / "podinfo"
-                        ),
-                        "https://oauth2-proxy.github.io/manifests/": str(root / "charts"),
-                    },
-                }
-            },
-        ],
-        "markdown_extensions": [
-            "admonition",
-            "attr_list",
-            "footnotes",
-            {
-                "pymdownx.snippets": {
-                    "base_path": [str(root / "snippets")],
-                    "auto_append": ["links.md"],
-                }
-            },
-            "pymdownx.details",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-            {"pymdownx.tabbed": {"alternate_style": True}},
-        ],
-    }
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    if seed:
-        from mkdocs_recipes.charts.package import write_repository
-
-        write_repository([SHARED / "charts" / "oauth2-proxy" / "6.18.3"], root / "charts")
+from sites import write_site
 
 
 def timed(command: list[str], cwd: Path) -> float:

@@ -52,6 +52,11 @@ class RecipesConfig(base.Config):
     file layout, ...); a page overrides them with a `flux:` mapping in its front-matter.
     See the user guide for every option."""
 
+    show_findings = opt.Choice(("serve", "always", "never"), default="serve")
+    """Show each error and warning in the page itself, as an admonition right after the
+    code block it concerns, with a summary at the top of the page: `serve` (under `mkdocs
+    serve` only), `always` (every build, e.g. a preview deployment) or `never`."""
+
     severities = opt.Type(dict, default={})
     """Finding code -> `error`, `warning`, `info` or `off`, for the whole site (a page
     overrides with `recipe_checks:` in its front-matter)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,21 @@ def display_path(path: str) -> str:
         return Path(path).as_posix()
 
 
+class Session:
+    """What outlives one build under `mkdocs serve`: the chart resolver (with what it
+    fetched and parsed) and each page's analysis, reused while nothing it depends on has
+    changed."""
+
+    def __init__(self) -> None:
+        self.resolver: ChartResolver | None = None
+        self.resolver_key: object = None
+        self.resolver_since = 0.0
+        #: Page key -> (fingerprint, analysis).
+        self.pages: dict[str, tuple[object, PageState]] = {}
+        #: Pages analysed (not reused) by the latest build.
+        self.analysed: list[str] = []
+
+
 def _detail(option: str, message: str, hint: str | None) -> str:
     return f"{option}: {message}" + (f" ({hint})" if hint else "")
 
@@ -62,15 +78,28 @@ def _detail(option: str, message: str, hint: str | None) -> str:
 class RecipeEngine:
     """What one build knows: set up from the `recipes` options and the site's root."""
 
-    def __init__(self, options: RecipesConfig, root: Path) -> None:
+    def __init__(
+        self,
+        options: RecipesConfig,
+        root: Path,
+        session: Session | None = None,
+        generation: object = None,
+    ) -> None:
         self.options = options
         self.root = root
+        #: State kept across rebuilds (`mkdocs serve`); None in a one-off build.
+        self.session = session
+        #: What every page's analysis depends on besides its own source (options, the
+        #: site's variables and include files): a page is reused only when it is equal.
+        self.generation = generation
         #: Where findings go instead of the log (`mkdocs-recipes check` collects them).
         self.sink: Callable[[Finding], None] | None = None
         #: Told `("charts", done, total)` while charts are fetched (a progress bar).
         self.progress: Callable[[str, int, int], None] | None = None
         self.pages: dict[str, PageState] = {}
         self._reported: set[tuple[str, int, str, str]] = set()
+        #: Findings reported in this build, by file, at their site-wide level.
+        self.by_path: dict[str, list[Finding]] = {}
         self.flux, problems = flux.FluxSettings().with_overrides(options.flux)
         if problems:
             raise SetupError(
@@ -86,6 +115,24 @@ class RecipeEngine:
         self.resolver = self._chart_resolver() if options.resolve_charts else None
 
     def _chart_resolver(self) -> ChartResolver:
+        session = self.session
+        lockfile_path = self.root / self.options.lockfile
+        key = (str(self.root), repr(sorted(self.options.items())), _file_state(lockfile_path))
+        if (
+            session is not None
+            and session.resolver is not None
+            and session.resolver_key == key
+            and time.monotonic() - session.resolver_since < self.options.index_ttl
+        ):
+            return session.resolver  # same options, same lockfile, indexes still fresh
+        resolver = self._new_resolver()
+        if session is not None:
+            session.resolver, session.resolver_key = resolver, key
+            session.resolver_since = time.monotonic()
+            session.pages.clear()  # charts may resolve differently now
+        return resolver
+
+    def _new_resolver(self) -> ChartResolver:
         try:
             lockfile = Lockfile.load(self.root / self.options.lockfile)
         except LockfileError as error:
@@ -113,6 +160,7 @@ class RecipeEngine:
         if key in self._reported:
             return
         self._reported.add(key)
+        self.by_path.setdefault(finding.path, []).append(finding)
         if self.sink is not None:
             self.sink(finding)
         else:
@@ -141,18 +189,31 @@ class RecipeEngine:
         """The analysed page `key` (its path in docs_dir), analysed on first use; `file`
         is its file on disk (for the paths findings show)."""
         state = self.pages.get(key)
-        if state is None:
-            state = self._analyse(display_path(file) if file else key, read, render)
-            self.pages[key] = state
-            for finding in state.findings:
-                self.report(finding)
-        return state
-
-    def _analyse(self, path: str, read: Callable[[], str], render: Render | None) -> PageState:
+        if state is not None:
+            return state
+        path = display_path(file) if file else key
         try:
             source = read()
         except (OSError, ValueError):
             # The site generator reports unreadable files itself.
+            source = None
+        session = self.session
+        fingerprint = (path, source, self.generation)
+        kept = session.pages.get(key) if session is not None else None
+        if kept is not None and kept[0] == fingerprint:
+            state = kept[1]  # unchanged since the last build: its findings still hold
+        else:
+            state = self._analyse(path, source, render)
+            if session is not None:
+                session.pages[key] = (fingerprint, state)
+                session.analysed.append(key)
+        self.pages[key] = state
+        for finding in state.findings:
+            self.report(finding)
+        return state
+
+    def _analyse(self, path: str, source: str | None, render: Render | None) -> PageState:
+        if source is None:
             return PageState(path=path, source="", settings=self.flux)
         try:
             return analyse_page(
@@ -196,6 +257,26 @@ class RecipeEngine:
                 text, display_path(str(file)), self.flux.flux_version
             ):
                 self.report(finding)
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def folder_state(folders: Iterable[Path]) -> tuple:
+    """Every file under `folders`, with its modification time and size: equal as long as
+    no file there was added, removed or changed."""
+    state = []
+    for folder in folders:
+        if folder.is_dir():
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    state.append((str(file), _file_state(file)))
+    return tuple(state)
 
 
 def macros_render(render_by_default: bool, meta: dict[str, Any]) -> bool:

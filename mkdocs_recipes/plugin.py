@@ -9,22 +9,26 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
 from . import flux
 from .analysis import PageState
+from .checks.links import snippet_folders
 from .config import RecipesConfig
 from .engine import (
     INCLUDES_DIR,
     RecipeEngine,
+    Session,
     SetupError,
+    folder_state,
     jinja_renderer,
     macros_render,
 )
 from .findings import Finding
 from .macros import RecipeMacros
+from .page_findings import MarkedPage, mark_blocks, show_findings
 
 __all__ = ["RecipesPlugin"]
 
@@ -39,6 +43,20 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self.progress: Callable[[str, int, int], None] | None = None
         self._engine: RecipeEngine | None = None
         self._macros: MacrosPlugin | None = None
+        #: Set by `on_startup`: "serve" under `mkdocs serve`, else "build"/"gh-deploy".
+        self.command: str | None = None
+        #: What outlives a rebuild under `mkdocs serve` (MkDocs keeps this plugin object
+        #: for the whole session because it has `on_startup`).
+        self.session: Session | None = None
+        self._marked: dict[str, MarkedPage] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        self.session = Session() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        # MkDocs keeps this object for the rest of the process: forget the session.
+        self.command, self.session = None, None
 
     @property
     def engine(self) -> RecipeEngine:
@@ -54,14 +72,22 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
+        macros = self._macros = _macros_plugin(config)
         try:
-            engine = self._engine = RecipeEngine(self.config, root)
+            engine = self._engine = RecipeEngine(
+                self.config, root, self.session, self._generation(config, macros)
+            )
         except SetupError as error:
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {error}") from None
         engine.sink, engine.progress = self.sink, self.progress
-        macros = self._macros = _macros_plugin(config)
+        self._marked = {}
+        if self.session is not None:
+            self.session.analysed = []
+        if self.showing and "admonition" not in config.markdown_extensions:
+            # Findings are shown as admonitions: plain Python-Markdown ones.
+            config.markdown_extensions.append("admonition")
         engine.check_include_dir(macros.config.get("include_dir"), Path(config.docs_dir))
-        functions = RecipeMacros(self._page_recipe, engine.report).functions()
+        functions = RecipeMacros(self.page_state, engine.report).functions()
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
         env = macros.env
@@ -76,22 +102,76 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             )
         return files
 
+    @property
+    def showing(self) -> bool:
+        """Whether this build shows findings in the pages (`show_findings`)."""
+        chosen = self.config.show_findings
+        return chosen == "always" or (chosen == "serve" and self.command == "serve")
+
     # Before mkdocs-macros renders the page, so the macros find its recipe ready.
     @event_priority(50)
-    def on_page_markdown(
+    def _analyse_page(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any
     ) -> str | None:
-        if self.config.enabled:
-            self._page_recipe(page)
-        return None
+        if not self.config.enabled:
+            return None
+        state = self.page_state(page)
+        if state is None or not self.showing:
+            return None
+        findings = self.engine.by_path.get(state.path, [])
+        marked = mark_blocks(markdown, state.source, findings)
+        self._marked[page.file.src_uri] = marked
+        return marked.markdown
+
+    # After mkdocs-macros rendered the page: its macros' findings are known too.
+    @event_priority(-50)
+    def _show_findings(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any
+    ) -> str | None:
+        if not (self.config.enabled and self.showing):
+            return None
+        state = self.engine.pages.get(page.file.src_path)
+        if state is None:
+            return None
+        marked = self._marked.pop(page.file.src_uri, None)
+        return show_findings(markdown, marked, self.engine.by_path.get(state.path, []))
+
+    on_page_markdown = CombinedEvent(_analyse_page, _show_findings)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        # A new lockfile (`mkdocs-recipes lock`) changes what the pages are checked against.
-        if self.config.enabled and self._engine is not None:
-            lockfile = self._engine.root / self.config.lockfile
-            if lockfile.is_file():
-                server.watch(str(lockfile))
+        if not self.config.enabled or self._engine is None:
+            return server
+        # A new lockfile (`mkdocs-recipes lock`) changes what the pages are checked
+        # against; snippets outside docs_dir change what they show. (mkdocs-macros
+        # watches its include_dir itself.)
+        watched = [self._engine.root / self.config.lockfile]
+        if "pymdownx.snippets" in config.markdown_extensions:
+            watched += snippet_folders(config)
+        docs_dir = Path(config.docs_dir).resolve()
+        site_dir = Path(config.site_dir).resolve()
+        for path in watched:
+            path = path.resolve()
+            # A folder that holds the built site would rebuild it for ever (the default
+            # snippets base_path is the project folder itself).
+            if path.exists() and not (
+                path.is_relative_to(docs_dir) or site_dir.is_relative_to(path)
+            ):
+                server.watch(str(path))
         return server
+
+    def _generation(self, config: MkDocsConfig, macros: MacrosPlugin) -> object:
+        """What every page's analysis depends on besides its source: a page analysed in
+        an earlier rebuild is reused only while this is equal."""
+        if self.session is None:
+            return None
+        include_dir = macros.config.get("include_dir")
+        folders = [Path(include_dir).resolve()] if include_dir else []
+        return (
+            repr(sorted(self.config.items())),
+            repr(config.extra),
+            repr(sorted((macros.config or {}).items())),
+            folder_state(folders),
+        )
 
     def report(self, finding: Finding) -> None:
         """Log a finding once, as `path:line: [code] message`, at its site-wide level."""
@@ -106,7 +186,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def flux_settings(self) -> flux.FluxSettings:
         return self.engine.flux
 
-    def _page_recipe(self, page: Any) -> PageState | None:
+    def page_state(self, page: Any) -> PageState | None:
+        """The page's analysis (done on first use in this build)."""
         file = getattr(page, "file", None)
         if file is None or self._engine is None:
             return None

@@ -123,11 +123,7 @@ def check_site(
                 )
                 continue
             markdown = page.markdown or ""
-            markdown = (
-                recipes.on_page_markdown(markdown, page=page, config=config, files=files)
-                or markdown
-            )
-            state = recipes.pages.get(file.src_path)
+            state = recipes.page_state(page)
             # The analysis read the page once; its text serves the link checks too.
             source = state.source if state is not None else file.content_string
             rendered = renderer.renders(page)

@@ -63,7 +63,69 @@ def test_serve_reports_a_typo_as_the_author_saves(site, seed_text, tmp_path) -> 
             )
 
         assert wait_for(reported, 60), (tmp_path / "serve.log").read_text()
+
+        # ... and on the page itself, right after the block, with the hint.
+        def shown() -> bool:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/r/", timeout=5) as answer:
+                html = answer.read().decode()
+            title = f'<p class="admonition-title">line {line}: values-unknown-key</p>'
+            return title in html and "did you mean <code>cookieName</code>" in html
+
+        assert wait_for(shown, 30)
     finally:
         server.terminate()
         server.wait(10)
         log.close()
+
+
+def test_rebuilds_reuse_what_did_not_change(site, seed_text) -> None:
+    """As `mkdocs serve` does: one plugin object (it has on_startup) across rebuilds, each
+    with a freshly loaded config. Only the edited page is analysed again; an edit of the
+    lockfile or of an include file makes every page be analysed again."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    for name in ("a", "b", "c"):
+        site.page(
+            f"{name}.md",
+            seed_text.replace(
+                "helmrelease_namespace: kubernetes-dashboard", f"helmrelease_namespace: {name}"
+            ),
+        )
+    site.write("includes/note.md", "A note.\n")
+    site.plugins = ["recipes", {"macros": {"include_dir": "includes"}}]
+    config_file = str(site.write_config())
+    cwd = os.getcwd()
+    os.chdir(site.root)  # mkdocs-macros reads include_dir relative to it
+    config = load_config(config_file)
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["recipes"]
+    try:
+
+        def rebuild() -> list[str]:
+            config = load_config(config_file)
+            assert config.plugins["recipes"] is plugin
+            build(config)
+            assert plugin.session is not None
+            return sorted(plugin.session.analysed)
+
+        assert rebuild() == ["a.md", "b.md", "c.md", "index.md"]
+        resolver = plugin.session.resolver
+        assert rebuild() == []
+        assert plugin.session.resolver is resolver
+        site.page(
+            "b.md", (site.root / "docs" / "b.md").read_text().replace("cookieName", "cookieNam")
+        )
+        assert rebuild() == ["b.md"]
+        # Findings of pages kept from earlier builds are still reported, and shown.
+        html = (site.root / "site" / "b" / "index.html").read_text()
+        assert "values-unknown-key" in html
+        site.write("includes/note.md", "Another note.\n")
+        assert rebuild() == ["a.md", "b.md", "c.md", "index.md"]
+        site.write("recipes.lock", "version: 1\ncharts: []\n")
+        assert rebuild() == ["a.md", "b.md", "c.md", "index.md"]
+        assert plugin.session.resolver is not resolver
+    finally:
+        config.plugins.on_shutdown()
+        os.chdir(cwd)
+    assert plugin.session is None and plugin.command is None

@@ -57,6 +57,21 @@ class _Page:
     markdown: str
 
 
+def snippet_folders(config: Any) -> list[Path]:
+    """The folders pymdownx.snippets reads from (`base_path`; relative to mkdocs.yml or
+    to the working directory), those that exist."""
+    snippets = (config.mdx_configs or {}).get("pymdownx.snippets") or {}
+    base = snippets.get("base_path", ["."])
+    bases = [base] if isinstance(base, str) else list(base or [])
+    root = Path(config.config_file_path or ".").resolve().parent
+    folders: list[Path] = []
+    for entry in bases:
+        for candidate in (root / entry, Path.cwd() / entry):
+            if candidate.exists() and candidate.resolve() not in folders:
+                folders.append(candidate.resolve())
+    return folders
+
+
 @dataclass
 class SiteLinks:
     """What link checks need to know about a site."""
@@ -102,14 +117,7 @@ class SiteLinks:
 
             slugify = default_slugify
         snippets = mdx.get("pymdownx.snippets") or {}
-        base = snippets.get("base_path", ["."])
-        bases = [base] if isinstance(base, str) else list(base or [])
-        root = Path(config.config_file_path or ".").resolve().parent
-        snippet_dirs = []
-        for entry in bases:
-            for candidate in (root / entry, Path.cwd() / entry):
-                if candidate.exists() and candidate.resolve() not in snippet_dirs:
-                    snippet_dirs.append(candidate.resolve())
+        snippet_dirs = snippet_folders(config)
         generated = []
         for name, instance in config.plugins.items():
             if name.endswith("blog"):

@@ -24,8 +24,9 @@ EXAMPLE = ROOT / "docs" / "recipes" / "podinfo.md"
 SEED = SHARED / "recipes" / "oauth2-proxy.md"
 
 # Hand-written YAML as sites wrote it before this plugin: page.meta filled into fixed
-# text. The static includes are the packaged ones with their macro call replaced by it,
-# so both flavours show the same prose and differ only in where the YAML comes from.
+# text, here the same objects the plugin emits for these pages. The static includes are
+# the packaged ones with their macro call replaced by it, so both flavours show the same
+# page and differ only in where the YAML comes from (and in the plugin's checks).
 _META = "page.meta"
 _NAME = f"{_META}.helmrelease_name or {_META}.helm_chart_name"
 _REPO = f"{_META}.helm_chart_repo_name or {_META}.helm_chart_name"
@@ -60,10 +61,15 @@ spec:
   interval: 15m
   path: ./{{{{ {_NS} }}}}
   prune: true
-  wait: true
+  timeout: 5m
   sourceRef:
     kind: GitRepository
-    name: flux-system""",
+    name: flux-system
+  healthChecks:
+    - apiVersion: helm.toolkit.fluxcd.io/v2
+      kind: HelmRelease
+      name: {{{{ {_NAME} }}}}
+      namespace: {{{{ {_NS} }}}}""",
     ),
     "flux_helmrelease": (
         f"/{{{{ {_NS} }}}}/helmrelease-{{{{ {_NAME} }}}}.yaml",
@@ -82,8 +88,12 @@ spec:
         kind: HelmRepository
         name: {{{{ {_REPO} }}}}
         namespace: flux-system
-  values:
-    # paste the values from this page here""",
+  install:
+    remediation:
+      retries: 3
+  upgrade:
+    remediation:
+      retries: 3""",
     ),
     "flux_check": (
         None,

@@ -176,7 +176,10 @@ class RecipeEngine:
         recipes = []
         for path, read in sources:
             try:
-                recipe, _ = read_recipe(read(), path)
+                source = read()
+                if "helm_chart_name" not in source:
+                    continue  # not a recipe: no front-matter to parse
+                recipe, _ = read_recipe(source, path)
             except (OSError, ValueError):
                 continue  # reported by MkDocs, or by the page's own analysis
             if recipe is not None:

@@ -6,6 +6,7 @@ fragment when it is a mapping (indented or not, wrapped in `values:` or not).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,17 +104,38 @@ class YamlBlock:
 _MAX_QUOTED = 20
 
 
+#: Parses by block text: a text is parsed once per process (pages share snippets, and
+#: `mkdocs serve` rebuilds parse the same blocks again). Parsed documents are never
+#: modified by their readers.
+_PARSED: OrderedDict[str, tuple[tuple[YamlDocument, ...], yaml.YAMLError | None, tuple]] = (
+    OrderedDict()
+)
+_PARSED_MAX = 4096
+
+
 def read_yaml_block(block: CodeBlock) -> YamlBlock:
     """Parse every document of a block once, keeping both its nodes and its data.
 
     Elision lines and placeholders that break the parse are stood in for, line for line
     (see `placeholders`), so the rest of a documentation example is still read."""
-    text, stand_ins = without_elisions(block.text)
-    original = block.text.split("\n")
+    known = _PARSED.get(block.text)
+    if known is None:
+        known = _PARSED[block.text] = _read(block.text)
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    documents, error, stand_ins = known
+    return YamlBlock(block, documents, error, stand_ins)
+
+
+def _read(
+    source: str,
+) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None, tuple[StandIn, ...]]:
+    text, stand_ins = without_elisions(source)
+    original = source.split("\n")
     for _ in range(_MAX_QUOTED):
         documents, error = _parse(text)
         if error is None:
-            return YamlBlock(block, documents, None, tuple(stand_ins))
+            return documents, None, tuple(stand_ins)
         for line in error_lines(error):
             fixed = quote_placeholder(text, line)
             if fixed is not None:
@@ -123,7 +145,7 @@ def read_yaml_block(block: CodeBlock) -> YamlBlock:
                 break
         else:
             break
-    return YamlBlock(block, (), error, tuple(stand_ins))
+    return (), error, tuple(stand_ins)
 
 
 def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:

@@ -120,6 +120,9 @@ _scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=20),
     st.sampled_from(["yes", "on", "1.0", "6.5.x", "a: b", "#x", "*x", "- x", "", "~", "null"]),
+    # Names, versions and paths, the strings written without asking PyYAML, mixed with
+    # what YAML reads as numbers, booleans, nulls and dates.
+    st.text(alphabet="0123456789.-_/:+eExXoObBnNyYtTrRuUfFaAlLsS~", min_size=1, max_size=12),
 )
 _values = st.recursive(
     _scalars,

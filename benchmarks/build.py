@@ -49,7 +49,7 @@ CHARTS = [
     ("kubernetes-dashboard", "7.13.0"),
     ("authentik", "2026.8.0"),
     ("wordpress", "26.0.0"),
-    ("cert-manager", "v1.21.1"),
+    ("kubernetes-dashboard", "6.0.8"),
 ]
 
 
@@ -157,6 +157,7 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
             archive = max(e - s for s, e, p in spans if p.endswith(".tgz"))
             warm_seconds, _ = measured_build(config, offline=True)
             rows.append((cold_seconds, warm_seconds, window, total, index + archive, len(spans)))
+            paths = sorted(p.rsplit("/", 1)[-1] for _, _, p in spans)
         server.shutdown()
         cold_s, warm_s, window, total, slowest, requests = (
             statistics.median(column) for column in zip(*rows, strict=True)
@@ -166,7 +167,7 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
             f"{pages} pages, {len(chosen)} charts in one repository, {latency * 1000:.0f} ms "
             f"per request, empty cache (medians of {runs}):"
         )
-        print(f"  requests                           : {requests:.0f}")
+        print(f"  requests                           : {requests:.0f} ({', '.join(paths)})")
         print(f"  fetch window (first to last answer): {window:6.2f} s")
         print(f"  the requests one after another     : {total:6.2f} s")
         print(f"  slowest single chart (index+archive): {slowest:5.2f} s")

@@ -134,3 +134,46 @@ def test_distinct_hosts_are_fetched_at_the_same_time(tmp_path, far_servers) -> N
     for recipe in recipes:
         assert resolver.resolve(chart_key(recipe)).chart is not None
     assert len(first.windows) == 2 and len(second.windows) == 2
+
+
+def test_charts_of_one_host_come_a_few_at_a_time_after_a_first_request(tmp_path) -> None:
+    """One host, four repositories: the first repository's index is fetched alone (a host
+    that is down costs one attempt), then everything else at the same time, each index
+    read once."""
+    charts = [
+        ("oauth2-proxy", "6.18.x"),
+        ("cert-manager", "v1.21.1"),
+        ("kubernetes-dashboard", "7.13.0"),
+        ("authentik", "2026.8.0"),
+    ]
+    server = ChartServer(tmp_path / "far").start()
+    try:
+        recipes = []
+        for chart, version in charts:
+            build_repository(server.root, chart, server.url)
+            text = (
+                f'---\nhelm_chart_name: {chart}\nhelm_chart_version: "{version}"\n'
+                f"helm_chart_repo_url: {server.url}/{chart}/\nhelmrelease_namespace: x\n---\n"
+            )
+            recipe, findings = read_recipe(text, "p.md")
+            assert findings == []
+            recipes.append(recipe)
+        server.latency = 0.3
+        resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
+        assert prefetch(resolver, recipes) == {server.url.split("//")[1]: 4}
+        windows = sorted(server.windows, key=lambda w: w[1])
+        assert len(windows) == 8, windows  # an index and an archive per chart, no more
+        assert sorted(w[0] for w in windows).count("/oauth2-proxy/index.yaml") == 1
+        # The first repository's index ended before anything else started.
+        assert windows[0][0] == "/oauth2-proxy/index.yaml"
+        assert windows[0][2] <= min(w[1] for w in windows[1:])
+        # Then the first archive and the other three indexes were asked at the same time.
+        wave = [w for w in windows[1:] if w[0].endswith("index.yaml")]
+        wave += [w for w in windows if w[0].startswith("/oauth2-proxy/") and w is not windows[0]]
+        assert len(wave) == 4
+        assert max(w[1] for w in wave) < min(w[2] for w in wave)
+        for recipe in recipes:
+            assert resolver.resolve(chart_key(recipe)).chart is not None
+        assert len(server.windows) == 8
+    finally:
+        server.stop()

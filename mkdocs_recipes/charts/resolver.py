@@ -88,8 +88,9 @@ class _Pick:
 class ChartResolver:
     """Resolves `ChartKey`s for one build (or one command).
 
-    Safe to call from several threads as long as each repository host is resolved from
-    one thread at a time (as `prefetch` does)."""
+    Safe to call from several threads for distinct keys (as `prefetch` does): a listing
+    (index, tag list, values link) that several of them need is fetched by one thread
+    while the others wait for it."""
 
     def __init__(
         self,
@@ -109,6 +110,8 @@ class ChartResolver:
         self._listings: dict[str, tuple[object, list[Problem]]] = {}
         self._indexes: dict[str, RepositoryIndex] = {}
         self._failed_listings: dict[str, Problem] = {}
+        self._listing_locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
         #: The folders mirrors name: the only local files ever read.
         self._local_roots = tuple(
             Path(unquote(urlsplit(m.target).path))
@@ -361,14 +364,17 @@ class ChartResolver:
     ) -> object:
         # A listing that could not be had is not asked for again in the same build: many
         # pages may share one repository (or one values_yaml_url) that is down.
-        failed = self._failed_listings.get(url)
-        if failed is not None:
-            raise _Unresolved(failed)
-        try:
-            return self._listing_once(url, fetch, notes, local, shown)
-        except _Unresolved as unresolved:
-            self._failed_listings[url] = unresolved.problem
-            raise
+        with self._locks_lock:
+            lock = self._listing_locks.setdefault(url, threading.Lock())
+        with lock:  # one fetch per listing, however many threads need it
+            failed = self._failed_listings.get(url)
+            if failed is not None:
+                raise _Unresolved(failed)
+            try:
+                return self._listing_once(url, fetch, notes, local, shown)
+            except _Unresolved as unresolved:
+                self._failed_listings[url] = unresolved.problem
+                raise
 
     def _listing_once(
         self, url: str, fetch, notes: list[Problem], local: bool, shown: str

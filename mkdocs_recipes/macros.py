@@ -47,24 +47,33 @@ class RecipeMacros:
     """Binds the template functions to the plugin's page lookup and finding reporter."""
 
     def __init__(
-        self, lookup: Lookup, report: Report, page_of: Callable[[], Any] | None = None
+        self,
+        lookup: Lookup,
+        report: Report,
+        page_of: Callable[[], Any] | None = None,
+        emit_yaml: bool = True,
     ) -> None:
-        """`page_of`: where the current page comes from when macros get no Jinja context."""
+        """`page_of`: where the current page comes from when macros get no Jinja context.
+        `emit_yaml`: False when nobody reads the manifests' text (`mkdocs-recipes check`
+        reads the rendered page for its links and headings): each block then holds a
+        comment instead, and every finding is still reported."""
         self._lookup = lookup
         self._report = report
         self._page_of = page_of
+        self._emit = emit_yaml
 
     def functions(self) -> dict[str, Callable[..., str]]:
+        emit = self._emit
         return {
-            "flux_namespace": self._macro("flux_namespace", _recipe_only(flux.namespace)),
+            "flux_namespace": self._macro("flux_namespace", _recipe_only(flux.namespace, emit)),
             "flux_helmrepository": self._macro(
-                "flux_helmrepository", _recipe_only(flux.chart_source)
+                "flux_helmrepository", _recipe_only(flux.chart_source, emit)
             ),
-            "flux_source": self._macro("flux_source", _recipe_only(flux.chart_source)),
+            "flux_source": self._macro("flux_source", _recipe_only(flux.chart_source, emit)),
             "flux_kustomization": self._macro(
-                "flux_kustomization", _recipe_only(flux.kustomization)
+                "flux_kustomization", _recipe_only(flux.kustomization, emit)
             ),
-            "flux_helmrelease": self._macro("flux_helmrelease", _block(_helm_release)),
+            "flux_helmrelease": self._macro("flux_helmrelease", _block(_helm_release, emit)),
             "flux_check": self._macro("flux_check", _check_commands),
             "recipe_footer": self._macro("recipe_footer", _footer),
         }
@@ -162,22 +171,23 @@ def _helm_release(state: PageState, settings: flux.FluxSettings) -> flux.Manifes
     return flux.helm_release(state.recipe, settings, values)
 
 
-def _block(build: Callable[[PageState, flux.FluxSettings], flux.Manifest]):
+def _block(build: Callable[[PageState, flux.FluxSettings], flux.Manifest], emit: bool = True):
     """A macro body that shows one manifest as a fenced block titled with its file."""
 
     def render(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
         manifest = build(state, settings)
-        return fenced_block(manifest.to_yaml(), "yaml", manifest.path, indent)
+        text = manifest.to_yaml() if emit else "# (not written out by this command)"
+        return fenced_block(text, "yaml", manifest.path, indent)
 
     return render
 
 
-def _recipe_only(build: Callable[..., flux.Manifest]):
+def _recipe_only(build: Callable[..., flux.Manifest], emit: bool = True):
     def wrapped(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
         assert state.recipe is not None
         return build(state.recipe, settings)
 
-    return _block(wrapped)
+    return _block(wrapped, emit)
 
 
 def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) -> str:

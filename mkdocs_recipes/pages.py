@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 _DIRECTIVE = re.compile(r"^\s*<!--\s*recipes:\s*(?P<body>.*?)\s*-->\s*$")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
+_FENCE_START = re.compile(r"^[ \t]*(?:`{3}|~{3})", re.M)
 _ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)=(?P<value>"[^"]*"|\'[^\']*\'|\S+)')
 
 
@@ -89,21 +90,34 @@ def _attributes(text: str) -> dict[str, str]:
 
 def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
     """Every fenced block in `source`, whose first line is file line `first_line`."""
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    # Only lines that start with a fence can open or close a block: find them in one pass.
+    fence_lines = []
+    line, offset = 0, 0
+    for start in _FENCE_START.finditer(text):
+        line += text.count("\n", offset, start.start())
+        offset = start.start()
+        fence_lines.append(line)
     blocks: list[CodeBlock] = []
-    index = 0
-    while index < len(lines):
+    position = 0
+    while position < len(fence_lines):
+        index = fence_lines[position]
+        position += 1
         match = _FENCE.match(lines[index])
         if not match:
-            index += 1
             continue
         indent = len(match["indent"].expandtabs(4))
         fence = match["fence"]
         language, attributes, classes = parse_info(match["info"])
         closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        end = index + 1
-        while end < len(lines) and not closing.match(lines[end]):
-            end += 1
+        end = len(lines)
+        while position < len(fence_lines):
+            candidate = fence_lines[position]
+            position += 1
+            if closing.match(lines[candidate]):
+                end = candidate
+                break
         content = [_dedent(line, indent) for line in lines[index + 1 : end]]
         directive = _DIRECTIVE.match(lines[index - 1]) if index > 0 else None
         blocks.append(
@@ -119,7 +133,6 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
                 directives=_directive_words(directive["body"]) if directive else (),
             )
         )
-        index = end + 1
     return blocks
 
 

@@ -49,6 +49,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         #: for the whole session because it has `on_startup`).
         self.session: Session | None = None
         self._marked: dict[str, MarkedPage] = {}
+        #: False when nobody reads the Flux YAML's text (`mkdocs-recipes check`).
+        self.emit_yaml = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -87,7 +89,9 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             # Findings are shown as admonitions: plain Python-Markdown ones.
             config.markdown_extensions.append("admonition")
         engine.check_include_dir(macros.config.get("include_dir"), Path(config.docs_dir))
-        functions = RecipeMacros(self.page_state, engine.report).functions()
+        functions = RecipeMacros(
+            self.page_state, engine.report, emit_yaml=self.emit_yaml
+        ).functions()
         macros.register_macros(functions)
         # The site's own include_dir stays first: a same-named file there wins.
         env = macros.env

@@ -203,9 +203,13 @@ def _shown(value: str, limit: int = 80) -> str:
     return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
 
 
+#: Characters that would end a Markdown link or an HTML attribute early.
+_URL_UNSAFE = re.compile(r"[\s<>\"'`\\{}|^]")
+
+
 def _url_safe(value: str) -> bool:
     """No characters that would end a Markdown link or an HTML attribute early."""
-    return not any(c.isspace() or c in "<>\"'`\\{}|^" for c in value)
+    return _URL_UNSAFE.search(value) is None
 
 
 def _link_target_ok(uri: str) -> bool:

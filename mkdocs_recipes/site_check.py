@@ -95,6 +95,7 @@ def check_site(
             with pluglet_aside():
                 macros.on_config(config)
             recipes.sink = report.findings.append
+            recipes.emit_yaml = False  # links and headings are read, not the manifests
             recipes.progress = progress
             recipes.on_config(config)
         except PluginError as error:

@@ -58,9 +58,14 @@ class SiteReport:
 
 
 def check_site(
-    config_file: Path, *, offline: bool = False, progress: Progress | None = None
+    config_file: Path,
+    *,
+    offline: bool = False,
+    progress: Progress | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> SiteReport:
-    """Every finding of the site of `config_file`."""
+    """Every finding of the site of `config_file`. `ready` is called once the site's
+    configuration and plugins are loaded, before the pages are read."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -107,6 +112,8 @@ def check_site(
         macros.on_nav(None, config, files)
         documentation = list(files.documentation_pages())
         renderer = _TagRenderer(macros)
+        if ready is not None:
+            ready()
         for number, file in enumerate(documentation, start=1):
             page = Page(None, file, config)
             try:

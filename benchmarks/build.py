@@ -95,6 +95,9 @@ def warm(pages: int, runs: int, seed: bool) -> None:
                 seconds, peak = measured_build(config)
                 times[name].append(seconds)
                 peaks[name].append(peak)
+        if os.environ.get("BENCH_SAMPLES"):
+            for name, samples in times.items():
+                print(f"       {name}: {' '.join(f'{x:.2f}' for x in samples)}")
         s, p = statistics.median(times["static"]), statistics.median(times["plugin"])
         ms, mp = statistics.median(peaks["static"]), statistics.median(peaks["plugin"])
         print(

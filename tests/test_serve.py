@@ -114,3 +114,41 @@ def test_rebuilds_reuse_what_did_not_change(site, seed_text) -> None:
         config.plugins.on_shutdown()
         os.chdir(cwd)
     assert plugin.session is None and plugin.command is None
+
+
+def test_serve_watches_the_lockfile_and_snippets_outside_docs_never_the_site(
+    site, seed_text
+) -> None:
+    """With a real LiveReloadServer: the lockfile and a snippets folder beside docs/ are
+    watched; the default snippets base_path (the project folder, which holds the built
+    site) is not, or every build would trigger the next."""
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    site.page("r.md", seed_text)
+    site.write("recipes.lock", "version: 1\ncharts: []\n")
+    site.write("snippets/links.md", "[x]: https://example.com\n")
+    site.extra_config["markdown_extensions"] = [
+        "admonition",
+        {"pymdownx.snippets": {"base_path": [".", "snippets"]}},
+    ]
+    config_file = str(site.write_config())
+    cwd = os.getcwd()
+    os.chdir(site.root)
+    config = load_config(config_file)
+    config.plugins.on_startup(command="serve", dirty=False)
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=0, root=str(site.root / "site")
+    )
+    try:
+        config.plugins.run_event("config", config)
+        server = config.plugins.on_serve(server, config=config, builder=lambda: None)
+        watched = set(server._watched_paths)
+    finally:
+        server.server_close()
+        config.plugins.on_shutdown()
+        os.chdir(cwd)
+    root = site.root.resolve()
+    assert str(root / "recipes.lock") in watched
+    assert str(root / "snippets") in watched
+    assert str(root) not in watched

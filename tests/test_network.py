@@ -95,6 +95,17 @@ def test_values_links_are_not_fetched_when_that_is_turned_off(resolver) -> None:
     assert "charts.invalid" not in resolver.http.attempts
 
 
+def served_recipe(base: str, chart: str, version: str):
+    """A valid recipe whose chart repository is `base/<chart>/`."""
+    text = (
+        f'---\nhelm_chart_name: {chart}\nhelm_chart_version: "{version}"\n'
+        f"helm_chart_repo_url: {base}/{chart}/\nhelmrelease_namespace: x\n---\n"
+    )
+    recipe, findings = read_recipe(text, "p.md")
+    assert findings == [] and recipe is not None
+    return recipe
+
+
 @pytest.fixture
 def far_servers(tmp_path):
     servers = []
@@ -115,13 +126,7 @@ def test_distinct_hosts_are_fetched_at_the_same_time(tmp_path, far_servers) -> N
         (first, "oauth2-proxy", "6.18.x"),
         (second, "cert-manager", "v1.21.1"),
     ):
-        text = (
-            f'---\nhelm_chart_name: {chart}\nhelm_chart_version: "{version}"\n'
-            f"helm_chart_repo_url: {server.url}/{chart}/\nhelmrelease_namespace: x\n---\n"
-        )
-        recipe, findings = read_recipe(text, "p.md")
-        assert findings == []
-        recipes.append(recipe)
+        recipes.append(served_recipe(server.url, chart, version))
     resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
     asked = prefetch(resolver, recipes)
     assert sorted(asked.values()) == [1, 1]
@@ -151,13 +156,7 @@ def test_charts_of_one_host_come_a_few_at_a_time_after_a_first_request(tmp_path)
         recipes = []
         for chart, version in charts:
             build_repository(server.root, chart, server.url)
-            text = (
-                f'---\nhelm_chart_name: {chart}\nhelm_chart_version: "{version}"\n'
-                f"helm_chart_repo_url: {server.url}/{chart}/\nhelmrelease_namespace: x\n---\n"
-            )
-            recipe, findings = read_recipe(text, "p.md")
-            assert findings == []
-            recipes.append(recipe)
+            recipes.append(served_recipe(server.url, chart, version))
         server.latency = 0.3
         resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache"))
         assert prefetch(resolver, recipes) == {server.url.split("//")[1]: 4}

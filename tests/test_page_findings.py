@@ -195,3 +195,26 @@ def test_an_invalid_show_findings_value_stops_the_build_naming_it(site, seed_tex
     build = site.build(strict=False)
     assert not build.ok
     assert "show_findings" in build.output and "sometimes" in build.output
+
+
+def test_a_finding_in_a_content_tab_stays_in_that_tab(site, seed_text) -> None:
+    text, _ = planted(seed_text)
+    start = text.index('```yaml hl_lines="5 7 13 32"')
+    end = text.index("```\n", text.index("configFile: |-", start)) + 4
+    block = text[start:end]
+    tabbed = '=== "Values"\n\n' + "".join(
+        f"    {line}\n" if line else "\n" for line in block.rstrip("\n").split("\n")
+    )
+    tabbed += '\n=== "Notes"\n\n    Nothing to see.\n'
+    text = text[:start] + tabbed + text[end:]
+    line = text.split("\n").index('          cookieNam: ""') + 1
+    site.page("r.md", text)
+    site.recipes_options["show_findings"] = "always"
+    build = site.build(strict=False)
+    assert build.ok, build.output
+    html = article(build.html("r"))
+    panel_start = html.index('<div class="tabbed-block">')
+    panel_end = html.index('<div class="tabbed-block">', panel_start + 1)
+    panel = html[panel_start:panel_end]
+    assert panel.index("cookieNam</span>") < panel.index(f"line {line}: values-unknown-key")
+    assert "Nothing to see." not in panel

@@ -399,18 +399,23 @@ _BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
 
 #: Strings PyYAML writes as they are when its resolver reads them back as strings: names,
 #: namespaces, versions, paths (no character YAML gives a meaning to, none at the start).
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]*(?<!:)\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
 #: The implicit types the safe dumper quotes strings for (bool, null, numbers, dates).
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def _scalar_text(value: Any) -> str:
-    if (
+def _plain(value: Any) -> bool:
+    """Whether PyYAML writes `value` as it is (a string it would read back as one)."""
+    return (
         isinstance(value, str)
-        and _PLAIN_SAFE.match(value)
+        and _PLAIN_SAFE.match(value) is not None
         and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
-    ):
+    )
+
+
+def _scalar_text(value: Any) -> str:
+    if _plain(value):
         return value
     text = _dump({"k": value})
     if not text.startswith("k: ") or not text.endswith("\n") or _BREAKS.search(text[:-1]):
@@ -420,6 +425,8 @@ def _scalar_text(value: Any) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _key(value: str) -> str:
+    if _plain(value):
+        return value
     text = _dump({value: 0})
     if not text.endswith(": 0\n") or _BREAKS.search(text[:-1]) or text.startswith("?"):
         raise _NotPlain

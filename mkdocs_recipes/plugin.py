@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,7 +15,6 @@ from mkdocs_macros.plugin import MacrosPlugin
 
 from . import flux
 from .analysis import PageState
-from .checks.links import snippet_folders
 from .config import RecipesConfig
 from .engine import (
     INCLUDES_DIR,
@@ -28,7 +27,9 @@ from .engine import (
 )
 from .findings import Finding
 from .macros import RecipeMacros
-from .page_findings import MarkedPage, mark_blocks, show_findings
+
+if TYPE_CHECKING:
+    from .page_findings import MarkedPage
 
 __all__ = ["RecipesPlugin"]
 
@@ -122,6 +123,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         state = self.page_state(page)
         if state is None or not self.showing:
             return None
+        from .page_findings import mark_blocks
+
         findings = self.engine.by_path.get(state.path, [])
         marked = mark_blocks(markdown, state.source, findings)
         self._marked[page.file.src_uri] = marked
@@ -137,6 +140,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         state = self.engine.pages.get(page.file.src_path)
         if state is None:
             return None
+        from .page_findings import show_findings
+
         marked = self._marked.pop(page.file.src_uri, None)
         return show_findings(markdown, marked, self.engine.by_path.get(state.path, []))
 
@@ -148,6 +153,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         # A new lockfile (`mkdocs-recipes lock`) changes what the pages are checked
         # against; snippets outside docs_dir change what they show. (mkdocs-macros
         # watches its include_dir itself.)
+        from .checks.links import snippet_folders
+
         watched = [self._engine.root / self.config.lockfile]
         if "pymdownx.snippets" in config.markdown_extensions:
             watched += snippet_folders(config)

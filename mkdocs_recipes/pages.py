@@ -118,7 +118,8 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
             if closing.match(lines[candidate]):
                 end = candidate
                 break
-        content = [_dedent(line, indent) for line in lines[index + 1 : end]]
+        body = lines[index + 1 : end]
+        content = [_dedent(line, indent) for line in body] if indent else body
         directive = _DIRECTIVE.match(lines[index - 1]) if index > 0 else None
         blocks.append(
             CodeBlock(

@@ -35,7 +35,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-import yaml
 from sites import SHARED, write_site
 
 from mkdocs_recipes.charts.package import write_repository
@@ -53,19 +52,6 @@ CHARTS = [
 ]
 
 
-_CHILD_PEAKS: list[float] = []
-
-
-def _last_child_peak_mib() -> float:
-    return _CHILD_PEAKS[-1] if _CHILD_PEAKS else float("nan")
-
-
-def _reap_with_rusage(process: subprocess.Popen) -> None:
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    _CHILD_PEAKS.append(usage.ru_maxrss / 1024)  # KiB on Linux
-
-
 def measured_build(config: Path, offline: bool = True) -> tuple[float, float]:
     """One `mkdocs build` in a new process: (seconds, peak RSS of that process in MiB)."""
     env = {**ENV, "MKDOCS_RECIPES_OFFLINE": "1" if offline else "0"}
@@ -74,12 +60,14 @@ def measured_build(config: Path, offline: bool = True) -> tuple[float, float]:
         started = time.perf_counter()
         # cwd: mkdocs-macros reads include_dir relative to the working directory.
         process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=config.parent)
-        _reap_with_rusage(process)
+        # wait4 reaps the process and gives its own resource usage (ru_maxrss in KiB).
+        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             log.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{log.read().decode()}")
-    return elapsed, _last_child_peak_mib()
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def warm(pages: int, runs: int, seed: bool) -> None:
@@ -147,7 +135,6 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
             text = text.replace("helm_chart_name: oauth2-proxy", f"helm_chart_name: {name}")
             text = text.replace("https://oauth2-proxy.github.io/manifests/", url)
             path.write_text(text)
-        settings = yaml.safe_load(config.read_text())
         cache = root / "site" / "cache"
         rows = []
         for _ in range(runs):
@@ -165,7 +152,6 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
         cold_s, warm_s, window, total, slowest, requests = (
             statistics.median(column) for column in zip(*rows, strict=True)
         )
-        assert settings["plugins"][-1]["recipes"]["cache_dir"] == str(cache)
         print(
             f"{pages} pages, {len(chosen)} charts in one repository, {latency * 1000:.0f} ms "
             f"per request, empty cache (medians of {runs}):"

@@ -89,6 +89,8 @@ class RecipeEngine:
         self.root = root
         #: State kept across rebuilds (`mkdocs serve`); None in a one-off build.
         self.session = session
+        if session is not None:
+            session.analysed = []  # this build's, from here on
         #: What every page's analysis depends on besides its own source (options, the
         #: site's variables and include files): a page is reused only when it is equal.
         self.generation = generation

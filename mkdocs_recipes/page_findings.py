@@ -23,8 +23,8 @@ from .findings import Finding, Severity
 from .markup import escape_inline
 from .pages import code_blocks
 
-#: Admonition kind for each severity: names every MkDocs theme styles.
-_KIND = {Severity.ERROR: "danger", Severity.WARNING: "warning", Severity.INFO: "info"}
+#: Admonition kind for each severity shown: names every MkDocs theme styles.
+_KIND = {Severity.ERROR: "danger", Severity.WARNING: "warning"}
 _MARKER = "<!-- mkdocs-recipes: findings {number} -->"
 _MARKER_LINE = re.compile(r"^(?P<indent>[ \t]*)<!-- mkdocs-recipes: findings (?P<n>\d+) -->$", re.M)
 _H1 = re.compile(r"^# .*$|^[^\n]+\n=+[ \t]*$", re.M)
@@ -62,7 +62,7 @@ def mark_blocks(markdown: str, source: str, findings: list[Finding]) -> MarkedPa
     marked = MarkedPage(markdown)
     inserts: list[tuple[int, str]] = []
     for number, block in enumerate(code_blocks(markdown, first_line=offset + 1)):
-        last = block.first_line + (len(block.text.split("\n")) if block.text else 0)
+        last = block.closing_line
         if not any(block.fence_line <= line <= last for line in lines_with_findings):
             continue
         marked.blocks[number] = (block.fence_line, last)
@@ -74,7 +74,7 @@ def mark_blocks(markdown: str, source: str, findings: list[Finding]) -> MarkedPa
     return marked
 
 
-def show_findings(markdown: str, marked: MarkedPage | None, findings: list[Finding]) -> str:
+def show_findings(markdown: str, marked: MarkedPage, findings: list[Finding]) -> str:
     """The rendered `markdown` with its markers replaced by the findings of their block,
     and a summary at the top when the page has findings to show."""
     shown = sorted(
@@ -82,13 +82,12 @@ def show_findings(markdown: str, marked: MarkedPage | None, findings: list[Findi
     )
     by_block: dict[int, list[Finding]] = {}
     placed: set[int] = set()
-    if marked is not None:
-        for index, finding in enumerate(shown):
-            for number, (first, last) in marked.blocks.items():
-                if first <= finding.line <= last:
-                    by_block.setdefault(number, []).append(finding)
-                    placed.add(index)
-                    break
+    for index, finding in enumerate(shown):
+        for number, (first, last) in marked.blocks.items():
+            if first <= finding.line <= last:
+                by_block.setdefault(number, []).append(finding)
+                placed.add(index)
+                break
 
     def replace(match: re.Match[str]) -> str:
         block_findings = by_block.get(int(match["n"]), [])

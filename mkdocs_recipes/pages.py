@@ -47,6 +47,11 @@ class CodeBlock:
     def lines(self) -> list[str]:
         return self.text.split("\n") if self.text else []
 
+    @property
+    def closing_line(self) -> int:
+        """The file line of the closing fence (where it would be, for an unclosed block)."""
+        return self.first_line + (self.text.count("\n") + 1 if self.text else 0)
+
     def file_line(self, index: int) -> int:
         """The file line of content line `index` (0-based)."""
         return self.first_line + index

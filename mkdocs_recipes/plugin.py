@@ -49,7 +49,9 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         #: What outlives a rebuild under `mkdocs serve` (MkDocs keeps this plugin object
         #: for the whole session because it has `on_startup`).
         self.session: Session | None = None
-        self._marked: dict[str, MarkedPage] = {}
+        #: Pages marked for their findings in this build: src_path -> (path shown in
+        #: findings, the marked page).
+        self._marked: dict[str, tuple[str, MarkedPage]] = {}
         #: False when nobody reads the Flux YAML's text (`mkdocs-recipes check`).
         self.emit_yaml = True
 
@@ -84,8 +86,6 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             raise PluginError(f"recipes: invalid option in mkdocs.yml: {error}") from None
         engine.sink, engine.progress = self.sink, self.progress
         self._marked = {}
-        if self.session is not None:
-            self.session.analysed = []
         if self.showing and "admonition" not in config.markdown_extensions:
             # Findings are shown as admonitions: plain Python-Markdown ones.
             config.markdown_extensions.append("admonition")
@@ -127,7 +127,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
 
         findings = self.engine.by_path.get(state.path, [])
         marked = mark_blocks(markdown, state.source, findings)
-        self._marked[page.file.src_uri] = marked
+        self._marked[page.file.src_path] = (state.path, marked)
         return marked.markdown
 
     # After mkdocs-macros rendered the page: its macros' findings are known too.
@@ -135,15 +135,13 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def _show_findings(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any
     ) -> str | None:
-        if not (self.config.enabled and self.showing):
-            return None
-        state = self.engine.pages.get(page.file.src_path)
-        if state is None:
-            return None
+        entry = self._marked.pop(page.file.src_path, None)
+        if entry is None:
+            return None  # not shown in this build, or not a page the plugin analysed
         from .page_findings import show_findings
 
-        marked = self._marked.pop(page.file.src_uri, None)
-        return show_findings(markdown, marked, self.engine.by_path.get(state.path, []))
+        path, marked = entry
+        return show_findings(markdown, marked, self.engine.by_path.get(path, []))
 
     on_page_markdown = CombinedEvent(_analyse_page, _show_findings)
 

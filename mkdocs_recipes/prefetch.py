@@ -97,9 +97,7 @@ def _run(
     else:
         one(tasks[0])
         tasks = tasks[1:]
-    if len(tasks) <= 1:
-        for task in tasks:
-            one(task)
+    if not tasks:
         return
     with ThreadPoolExecutor(max_workers=min(PER_HOST, len(tasks))) as pool:
         for task in tasks:

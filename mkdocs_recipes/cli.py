@@ -18,6 +18,7 @@ from .charts.lockfile import LockEntry, Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
 from .findings import Finding, Severity
+from .formats import FORMATS
 from .project import (
     SettingsError,
     chart_key,
@@ -250,7 +251,7 @@ class _Progress:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "sarif"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text for people; json for scripts; github for workflow annotations; sarif for "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
+from .charts.lockfile import LOCKFILE_NAME
+
 
 class RecipesConfig(base.Config):
     """Options of the `recipes` plugin."""
@@ -35,7 +37,7 @@ class RecipesConfig(base.Config):
     """Where indexes and chart archives are cached. Default: the platform's user cache
     folder (`~/.cache/mkdocs-recipes` on Linux). Relative to mkdocs.yml."""
 
-    lockfile = opt.Type(str, default="recipes.lock")
+    lockfile = opt.Type(str, default=LOCKFILE_NAME)
     """The lockfile written by `mkdocs-recipes lock` and read by builds. Relative to
     mkdocs.yml."""
 

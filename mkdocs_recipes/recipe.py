@@ -26,13 +26,6 @@ REQUIRED_KEYS = (
     "helm_chart_repo_url",
     "helmrelease_namespace",
 )
-OPTIONAL_KEYS = (
-    "helm_chart_repo_name",
-    "helmrelease_name",
-    "kustomization_name",
-    "values_yaml_url",
-    "slug",
-)
 #: Keys that only make sense on a recipe, besides `helm_chart_name` (`slug` is shared with
 #: Material's blog and other plugins, so it is not one of them).
 CHART_KEYS = (

@@ -151,7 +151,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         # A new lockfile (`mkdocs-recipes lock`) changes what the pages are checked
         # against; snippets outside docs_dir change what they show. (mkdocs-macros
         # watches its include_dir itself.)
-        from .checks.links import snippet_folders
+        from .checks.links.snippets import snippet_folders
 
         watched = [self._engine.root / self.config.lockfile]
         if "pymdownx.snippets" in config.markdown_extensions:

@@ -9,6 +9,7 @@ recipes against each other.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -16,12 +17,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .checks.across import check_recipes_together
-from .checks.links import SiteLinks, check_links
+from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
+from .checks.links.headings import HeadingIds
 from .findings import Finding
 from .pluglet import pluglet_aside, recipes_options
 from .project import OFFLINE_ENV
+from .rendering import SiteMarkdown
 
 #: `progress(stage, done, total)`: "pages" as they are checked.
 Progress = Callable[[str, int, int], None]
@@ -97,19 +101,23 @@ def check_site(
             raise SiteCheckError(f"{config_file}: the recipes plugin is disabled (enabled: false)")
         try:
             macros = _macros_plugin(config)
-            with pluglet_aside():
-                macros.on_config(config)
             recipes.sink = report.findings.append
             recipes.emit_yaml = False  # links and headings are read, not the manifests
             recipes.progress = progress
-            recipes.on_config(config)
+            others = _SitePlugins(config, skip=(macros, recipes))
+            config = others.configure(config, macros, recipes, pluglet_site)
         except PluginError as error:
             raise SiteCheckError(str(error)) from None
         except Exception as error:  # a plugin that cannot start (mkdocs-macros' include_dir)
             raise SiteCheckError(f"{config_file}: {error}") from None
-        files = get_files(config)
-        recipes.on_files(files, config=config)
-        macros.on_nav(None, config, files)
+        # The files the build publishes: plugins add, hide and rename them (exclude, blog,
+        # awesome-pages); `exclude_docs` and `draft_docs` pages are left out below.
+        files = others.files(get_files(config), config)
+        if pluglet_site:
+            recipes.on_files(files, config=config)
+        # The blog plugin hides its posts until its nav event puts them back.
+        nav = others.nav(files, config)
+        macros.on_nav(nav, config, files)
         documentation = list(files.documentation_pages())
         renderer = _TagRenderer(macros)
         if ready is not None:
@@ -158,13 +166,139 @@ def check_site(
             )
             if progress:
                 progress("pages", number, len(documentation))
-        site = SiteLinks.from_config(config, files, report.pages)
-        findings = check_links(site) + check_recipes_together(report.pages, recipes.flux_settings)
+        site = site_links(config, files, report.pages)
+        site_markdown = SiteMarkdown.from_config(config)
+        by_path = {page.src_path: page.markdown for page in report.pages}
+        findings = check_links(
+            site, lambda src: site_markdown.render(src, by_path[src]) if src in by_path else None
+        )
+        findings += check_recipes_together(report.pages, recipes.flux_settings)
         if pluglet_site:
             findings += missing_includes(report.pages, macros.config.get("include_dir"))
         for finding in findings:
             recipes.report(finding)
     return report
+
+
+class _SitePlugins:
+    """The site's other plugins, run for the events that decide which files the build
+    publishes (`config`, `pre_build`, `files`), in the build's order. A plugin that fails
+    there is left out of the later events; its own build would show why."""
+
+    def __init__(self, config: Any, skip: tuple[Any, Any]) -> None:
+        self.config = config
+        self.skip = skip
+        self.failed: set[int] = set()
+
+    def configure(self, config: Any, macros: Any, recipes: Any, pluglet_site: bool) -> Any:
+        for method in list(config.plugins.events.get("config", [])):
+            owner = getattr(method, "__self__", None)
+            if owner is macros:
+                with pluglet_aside():
+                    method(config)
+            elif owner is recipes:
+                method(config)
+            else:
+                config = self._run(method, config) or config
+        if pluglet_site:
+            recipes.on_config(config)
+        for method in list(config.plugins.events.get("pre_build", [])):
+            if getattr(method, "__self__", None) not in self.skip:
+                self._run(method, config=config)
+        return config
+
+    def files(self, files: Any, config: Any) -> Any:
+        from mkdocs.structure.files import set_exclusions
+
+        macros, recipes = self.skip
+        for method in list(config.plugins.events.get("files", [])):
+            owner = getattr(method, "__self__", None)
+            if owner is recipes:
+                files = method(files, config=config) or files  # its prefetch
+            elif owner is not macros:
+                files = self._run(method, files, config=config) or files
+        set_exclusions(files, config)
+        return files
+
+    def nav(self, files: Any, config: Any) -> Any:
+        from mkdocs.structure.nav import get_navigation
+
+        # Its warnings (a nav entry without a page) are the build's to print.
+        logger = logging.getLogger("mkdocs.structure.nav")
+        level = logger.level
+        logger.setLevel(logging.ERROR)
+        try:
+            nav = get_navigation(files, config)
+        except Exception:
+            return None
+        finally:
+            logger.setLevel(level)
+        for method in list(config.plugins.events.get("nav", [])):
+            if getattr(method, "__self__", None) not in self.skip:
+                nav = self._run(method, nav, config=config, files=files) or nav
+        return nav
+
+    def _run(self, method: Any, *arguments: Any, **keywords: Any) -> Any:
+        owner = id(getattr(method, "__self__", method))
+        if owner in self.failed:
+            return None
+        try:
+            return method(*arguments, **keywords)
+        except Exception:
+            self.failed.add(owner)
+            return None
+
+
+def site_links(config: Any, files: Any, pages: list[CheckedPage]) -> SiteLinks:
+    """What the link checks need of the site, from its configuration and files."""
+    from .engine import display_path
+
+    urls: dict[str, str] = {}
+    for file in files:
+        url = file.url.lstrip("/")
+        urls[url] = file.src_uri
+        if url.endswith("index.html"):
+            urls[url[: -len("index.html")]] = file.src_uri
+    mdx = config.mdx_configs or {}
+    toc = mdx.get("toc") or {}
+    slugify = toc.get("slugify")
+    if not callable(slugify):
+        from markdown.extensions.toc import slugify as default_slugify
+
+        slugify = default_slugify
+    snippets = mdx.get("pymdownx.snippets") or {}
+    generated = []
+    for name, instance in config.plugins.items():
+        if name.endswith("blog"):
+            generated.append(str(instance.config.get("blog_dir", "blog")).strip("/") + "/")
+        if name.endswith("tags"):
+            generated.append("tags/")
+    extensions = [e if isinstance(e, str) else "" for e in config.markdown_extensions or []]
+    published = {file.src_uri: file.url for file in files.documentation_pages()}
+    return SiteLinks(
+        docs_dir=Path(config.docs_dir),
+        pages=[
+            LinkedPage(p.src_path, p.path, p.source, p.markdown, published[p.src_path])
+            for p in pages
+            if p.src_path in published
+        ],
+        urls=urls,
+        files={file.src_uri for file in files if not file.inclusion.is_excluded()},
+        headings=HeadingIds(
+            slugify=slugify,
+            separator=str(toc.get("separator", "-")),
+            emoji="pymdownx.emoji" in mdx or "pymdownx.emoji" in extensions,
+        ),
+        snippets=Snippets(
+            folders=tuple(snippet_folders(config)),
+            auto_append=tuple(snippets.get("auto_append") or ()),
+        ),
+        site_prefix=urlsplit(config.site_url or "").path.strip("/"),
+        generated=tuple(generated),
+        theme_dirs=tuple(Path(d) for d in getattr(config.theme, "dirs", []) or []),
+        autorefs=any(n.endswith(("autorefs", "mkdocstrings")) for n in config.plugins),
+        display=lambda p: display_path(str(p)),
+    )
 
 
 _INCLUDE = re.compile(r"""\{%-?\s*include\s+["']([^"']+)["']""")
@@ -295,8 +429,6 @@ def _offline(offline: bool):
 @contextmanager
 def _quiet_mkdocs():
     """MkDocs' and mkdocs-macros' own INFO lines are not findings; warnings still show."""
-    import logging
-
     loggers = [logging.getLogger(name) for name in ("mkdocs", "mkdocs.plugins.macros")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:

@@ -1,0 +1,233 @@
+"""Links across a site, read from Markdown (no HTML is built).
+
+What MkDocs' own `validation:` does not do, or only once the HTML exists:
+
+* reference-style links (`[text][ref]`, `[ref][]`) whose label is defined nowhere, on
+  sites that write reference definitions at all;
+* absolute site links (`/kubernetes/cluster/`) that match no page or file;
+* links to an anchor (`page.md#section`, `#section`) that the target page does not have;
+* malformed links: `[text] (url)` with a space, a `[text](url` never closed, a stray
+  `(` inside the target;
+* relative links inside a snippet that break for some of the pages that include it;
+* images that do not exist.
+
+Each module reads the Markdown quickly and names *suspects*. A suspect that depends on
+how Python-Markdown reads the page (an anchor, a reference, a link's syntax) becomes a
+finding only when the site's own Markdown confirms it (`render`, which converts a page as
+the build does): a heading id, a reference defined in a snippet that an include pulls in,
+brackets inside raw HTML are the build's to decide, not a regular expression's. External
+links are never fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...findings import Finding
+from .prose import external, prose_lines
+from .references import closest, definitions, undefined_references
+from .snippets import Snippets, snippet_folders
+from .targets import LinkedPage, SiteLinks, broken_for, judge_target
+
+__all__ = ["LinkedPage", "SiteLinks", "Snippets", "check_links", "snippet_folders"]
+
+#: src_path -> what the site's Markdown made of that page (None: it cannot say).
+Render = Callable[[str], Any]
+
+_INLINE = re.compile(
+    r"(?<!\\)(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)"
+)
+_HTML_SOURCE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I)
+_TARGET = r"(?:https?://|\.{0,2}/|#|[\w.-]+\.md\b)[^\s)]*"
+_SPACED = re.compile(r"(?<![\]\\])\[([^\[\]\n]+)\] \((" + _TARGET + r")\)")
+_UNCLOSED = re.compile(r"(?<!\\)\[[^\[\]\n]+\]\((" + _TARGET + r")[ \t]*$")
+# `[text]( (/page/))`: Python-Markdown links to `(/page/)`, a path that exists nowhere.
+_STRAY = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\([ \t]*\((" + _TARGET + r")\)[ \t]*\)")
+
+
+@dataclass
+class _Suspect:
+    finding: Finding
+    #: The page whose rendering decides, and what must hold there for the finding to stand.
+    page: str | None = None
+    holds: Callable[[Any], bool] | None = None
+    #: A second page that must confirm too (an anchor: the target's ids).
+    other_page: str | None = None
+    other_holds: Callable[[Any], bool] | None = None
+
+
+def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
+    """Every link finding of the site; suspects are judged by `render` when given (without
+    it, a suspect that needs the build's reading is not reported)."""
+    suspects: list[_Suspect] = []
+    appended = site.snippets.appended()
+    auto_defined: set[str] = set()
+    for file in appended:
+        auto_defined |= definitions(site.snippets.text(file))
+    including: dict[Path, list[LinkedPage]] = {}
+    defined_by_page: list[tuple[LinkedPage, set[str]]] = []
+    site_labels: set[str] = set(auto_defined)
+    for page in site.pages:
+        snippets = site.snippets.included(page.markdown)
+        for snippet in snippets:
+            including.setdefault(snippet, []).append(page)
+        defined = definitions(page.source) | definitions(page.markdown) | auto_defined
+        for snippet in snippets:
+            defined |= definitions(site.snippets.text(snippet))
+        defined_by_page.append((page, defined))
+        site_labels |= defined
+    for page, defined in defined_by_page:
+        suspects += _page_suspects(page, site, defined, site_labels)
+    for snippet, pages in sorted(including.items()):
+        suspects += _snippet_suspects(snippet, pages, site)
+    return [s.finding for s in suspects if _stands(s, render)]
+
+
+def _stands(suspect: _Suspect, render: Render | None) -> bool:
+    for page, holds in (
+        (suspect.page, suspect.holds),
+        (suspect.other_page, suspect.other_holds),
+    ):
+        if page is None or holds is None:
+            continue
+        if render is None:
+            return False
+        rendered = render(page)
+        if rendered is None or not holds(rendered):
+            return False
+    return True
+
+
+def _page_suspects(
+    page: LinkedPage, site: SiteLinks, defined: set[str], site_labels: set[str]
+) -> list[_Suspect]:
+    suspects: list[_Suspect] = []
+    here = page.src_path
+
+    def suspect(code: str, line: int, message: str, hint: str | None, **judge: Any) -> None:
+        suspects.append(_Suspect(Finding.of(code, page.path, line, message, hint), **judge))
+
+    # Labels are judged only where someone writes reference definitions.
+    if site_labels and not site.autorefs and "][" in page.source:
+        for reference in undefined_references(page.source, defined):
+            close = closest(reference.written.lower(), defined, site_labels)
+            suspect(
+                "link-reference-undefined",
+                reference.line,
+                f"the reference `[{reference.written}]` is defined nowhere on this page or "
+                "in the snippets it includes; the link shows as plain text",
+                f"did you mean `[{close}]`?"
+                if close
+                else f"define it: `[{reference.written}]: https://...` (or in a snippet the "
+                "page includes)",
+                page=here,
+                holds=_text_holds(reference.literal),
+            )
+    for line in prose_lines(page.source):
+        text = line.text
+        number = line.number
+        if "[" not in text and "<img" not in text.lower():
+            continue
+        for match in _SPACED.finditer(text) if "] (" in text else ():
+            suspect(
+                "link-malformed",
+                number,
+                f"`[{match.group(1)}] ({match.group(2)})` has a space between `]` and `(`, so "
+                "it is not a link",
+                f"write `[{match.group(1)}]({match.group(2)})`",
+                page=here,
+                holds=_text_holds(f"] ({match.group(2)}"),
+            )
+        if "](" in text:
+            unclosed = _UNCLOSED.search(text)
+            if unclosed and not _INLINE.search(text[unclosed.start() :]):
+                suspect(
+                    "link-malformed",
+                    number,
+                    f"the link to `{unclosed.group(1)}` is never closed with `)`",
+                    "close it after the target",
+                    page=here,
+                    holds=_text_holds(f"]({unclosed.group(1)}"),
+                )
+            for match in _STRAY.finditer(text):
+                target = match.group(2)
+                suspect(
+                    "link-malformed",
+                    number,
+                    f"the link `[{match.group(1)}]` leads to `({target})`: the `(` before "
+                    "the target becomes part of it",
+                    f"write `[{match.group(1)}]({target})`",
+                    page=here,
+                    holds=_links_hold(f"({target})"),
+                )
+        targets = (
+            [(m.group(1) == "!", m.group(3), False) for m in _INLINE.finditer(text)]
+            if "](" in text
+            else []
+        )
+        if "<img" in text.lower():
+            targets += [(True, src, True) for src in _HTML_SOURCE.findall(text)]
+        for image, target, raw_html in targets:
+            problem = judge_target(page, target, image, site, raw_html=raw_html)
+            if problem is None:
+                continue
+            judge: dict[str, Any] = {}
+            if problem.anchor_page is not None:
+                anchor = problem.anchor
+                # A link the page really makes, to an id the target really lacks.
+                judge = {
+                    "page": here,
+                    "holds": _links_hold(target),
+                    "other_page": problem.anchor_page,
+                    "other_holds": lambda rendered, anchor=anchor: anchor not in rendered.ids,
+                }
+            suspect(problem.code, number, problem.message, problem.hint, **judge)
+    return suspects
+
+
+def _text_holds(literal: str) -> Callable[[Any], bool]:
+    """The build left `literal` as text: the link it would have been is not there."""
+    return lambda rendered: literal in rendered.text
+
+
+def _links_hold(target: str) -> Callable[[Any], bool]:
+    """The build made a link (or image) to `target`, as written."""
+    return lambda rendered: target in rendered.links
+
+
+def _snippet_suspects(snippet: Path, pages: list[LinkedPage], site: SiteLinks) -> list[_Suspect]:
+    """Relative links in a snippet resolve against each page that includes it."""
+    suspects = []
+    for line in prose_lines(site.snippets.text(snippet), "]("):
+        for match in _INLINE.finditer(line.text):
+            target = match.group(3)
+            if not target or external(target) or target.startswith(("/", "#")):
+                continue
+            if not target.partition("#")[0]:
+                continue
+            broken, working = broken_for(target, pages, site)
+            if not broken:
+                continue
+            shown = ", ".join(f"`{p.path}`" for p in broken[:3]) + (
+                " ..." if len(broken) > 3 else ""
+            )
+            suspects.append(
+                _Suspect(
+                    Finding.of(
+                        "link-snippet-relative",
+                        site.display(snippet),
+                        line.number,
+                        f"the relative link `{target}` in this snippet breaks on {shown}, "
+                        "which include it"
+                        + (f" (it works on `{working[0].path}`)" if working else ""),
+                        "a snippet's relative links resolve against each page that includes "
+                        "it: use an absolute site link (`/section/page/`) or move the link to "
+                        "the pages",
+                    )
+                )
+            )
+    return suspects

@@ -1,0 +1,60 @@
+"""Reference-style links (`[text][label]`, `[label][]`) whose label is defined nowhere.
+
+Brackets are everywhere in prose that is not about links (release notes write
+`[#1234][someone]`), so a label is only judged on a site that writes reference
+definitions at all: on the page, in what it includes, or anywhere on the site. Then an
+undefined one is a typo worth a warning, with the closest defined label as a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .prose import label, prose_lines
+
+_DEFINITION = re.compile(r"^[ \t]*\[([^\]^][^\]]*)\]:[ \t]*\S")
+_REFERENCE = re.compile(r"(?<!\\)!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\[([^\[\]]*)\]")
+
+
+def definitions(text: str) -> set[str]:
+    """The labels `text` defines (`[label]: target`), normalised."""
+    if "]:" not in text:
+        return set()
+    return {
+        label(m.group(1)) for line in prose_lines(text, "]:") if (m := _DEFINITION.match(line.text))
+    }
+
+
+@dataclass(frozen=True)
+class Reference:
+    line: int
+    #: The label as written (the second brackets, or the first for `[label][]`).
+    written: str
+    #: What stays in the page's text when the label is not defined.
+    literal: str
+
+
+def undefined_references(source: str, defined: set[str]) -> Iterator[Reference]:
+    """References in `source` whose label is not in `defined`."""
+    for line in prose_lines(source, "]["):
+        for match in _REFERENCE.finditer(line.text):
+            written = match.group(2) or match.group(1)
+            name = label(written)
+            if not name or name in defined or name.startswith("^"):
+                continue
+            literal = f"][{match.group(2)}]" if match.group(2) else "][]"
+            yield Reference(line.number, written, literal)
+
+
+def closest(name: str, page: Iterable[str], site: Iterable[str]) -> str | None:
+    """The defined label `name` most likely meant: the page's own first, then the site's."""
+    for labels in (sorted(page), sorted(site)):
+        if len(labels) > 2000:
+            labels = labels[:2000]  # did-you-mean is a hint, never a quadratic cost
+        close = difflib.get_close_matches(name, labels, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    return None

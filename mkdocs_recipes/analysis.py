@@ -24,6 +24,7 @@ from .findings import Finding
 from .flux import FluxSettings, url_adjustment
 from .fragments import YamlBlock, merge_values, read_yaml_block
 from .frontmatter import FrontMatter, read_front_matter
+from .included_files import IncludedFile, IncludeFolders
 from .pages import CodeBlock, code_blocks
 from .project import chart_key, resolution_findings
 from .recipe import CHART_KEYS, Recipe, declares_recipe, recipe_from_front_matter
@@ -64,10 +65,12 @@ def analyse_page(
     levels: dict[str, str] | None = None,
     render: Callable[[str], str] | None = None,
     fetch_values_url: bool = True,
+    includes: IncludeFolders | None = None,
 ) -> PageState:
     """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide).
     `render` fills in the Jinja of a block as the page will show it (the macros engine).
-    `fetch_values_url`: download values_yaml_url to compare it with the chart."""
+    `fetch_values_url`: download values_yaml_url to compare it with the chart.
+    `includes`: where the site's include directives find the files blocks show."""
     front_matter, findings = read_front_matter(source, path)
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
     page_levels = dict(levels or {})
@@ -96,7 +99,16 @@ def analyse_page(
                     "flux-url-adjusted", path, recipe.line_of("helm_chart_repo_url"), adjusted
                 )
             )
-    blocks = [b for b in code_blocks(source) if b.is_yaml and not b.skipped]
+    blocks = []
+    for block in code_blocks(source):
+        if not block.is_yaml or block.skipped:
+            continue
+        if IncludeFolders.has_directive(block.text):
+            # Its content comes from a file: that file is checked, the directive is not.
+            for file in (includes.directive_files(block.text) if includes else None) or ():
+                state.findings += _included_file_findings(file, state.settings)
+            continue
+        blocks.append(block)
     rendered = [_rendered(b, render) for b in blocks]
     state.yaml_blocks = [read_yaml_block(b) for b in rendered if b is not None]
     state.findings += check_yaml_syntax(state.yaml_blocks, path, recipe=recipe is not None)
@@ -114,6 +126,19 @@ def analyse_page(
         state.findings += check_values_blocks(parsed, model, path)
     state.findings = apply_levels(state.findings, page_levels, blocks)
     return state
+
+
+def _included_file_findings(file: IncludedFile, settings: FluxSettings) -> list[Finding]:
+    """A YAML file a block shows through an include directive, checked as a file."""
+    block = read_yaml_block(
+        CodeBlock(
+            language="yaml", info="yaml", fence_line=0, first_line=1, indent=0, text=file.text
+        )
+    )
+    findings = check_yaml_syntax([block], file.shown)
+    if block.error is None:
+        findings += check_api_versions([block], settings.flux_version, file.shown)
+    return findings
 
 
 def _rendered(block: CodeBlock, render: Callable[[str], str] | None) -> CodeBlock | None:

@@ -22,6 +22,7 @@ from .charts.resolver import ChartResolver
 from .checks.api_versions import check_template_text
 from .config import RecipesConfig
 from .findings import Finding, Severity
+from .included_files import IncludeFolders
 from .prefetch import prefetch
 from .project import SettingsError, resolver_settings
 from .recipe import read_recipe
@@ -115,6 +116,8 @@ class RecipeEngine:
                 )
             )
         self.resolver = self._chart_resolver() if options.resolve_charts else None
+        #: Where the site's include directives (markdown-include, snippets) find files.
+        self.includes: IncludeFolders | None = None
 
     def _chart_resolver(self) -> ChartResolver:
         session = self.session
@@ -229,6 +232,7 @@ class RecipeEngine:
                 self.levels,
                 render,
                 fetch_values_url=self.options.check_values_url,
+                includes=self.includes,
             )
         except Exception as error:  # a bug of ours must not hide the rest of the site
             log.debug("recipes: analysing %s failed", path, exc_info=True)
@@ -243,6 +247,11 @@ class RecipeEngine:
                 )
             )
             return state
+
+    def use_markdown_config(self, extensions: list[Any], configs: dict[str, Any]) -> None:
+        """The site's `markdown_extensions`: include directives in blocks are followed as
+        its extensions follow them."""
+        self.includes = IncludeFolders.from_markdown_config(extensions, configs, self.root)
 
     def check_include_dir(self, include_dir: str | None, docs_dir: Path) -> None:
         """A site's own include files (often hand-written before this plugin) are checked

@@ -164,6 +164,11 @@ CODES: dict[str, Code] = {
             "deep nesting); it is not read.",
         ),
         Code(
+            "yaml-not-yaml",
+            Severity.WARNING,
+            "A block labelled yaml holds something else (a shell session, JSON, an env file).",
+        ),
+        Code(
             "yaml-duplicate-key",
             Severity.ERROR,
             "A key is given twice in one mapping of a YAML block (YAML keeps the last).",

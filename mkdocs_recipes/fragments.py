@@ -14,11 +14,14 @@ import yaml
 
 from .pages import CodeBlock
 from .placeholders import (
+    ELISION,
     PLACEHOLDER,
     StandIn,
     error_lines,
+    fragments_after_elisions,
     quote_placeholder,
     shown,
+    without_callouts,
     without_elisions,
 )
 from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds, construct_bounded
@@ -130,12 +133,16 @@ def read_yaml_block(block: CodeBlock) -> YamlBlock:
 def _read(
     source: str,
 ) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None, tuple[StandIn, ...]]:
-    text, stand_ins = without_elisions(source)
+    text, stand_ins = without_elisions(without_callouts(source))
     original = source.split("\n")
     for _ in range(_MAX_QUOTED):
         documents, error = _parse(text)
         if error is None:
             return documents, None, tuple(stand_ins)
+        if any(s.kind == ELISION for s in stand_ins):
+            elided = _read_fragments(text, stand_ins)
+            if elided is not None:
+                return elided, None, tuple(stand_ins)
         for line in error_lines(error):
             fixed = quote_placeholder(text, line)
             if fixed is not None:
@@ -146,6 +153,21 @@ def _read(
         else:
             break
     return (), error, tuple(stand_ins)
+
+
+def _read_fragments(text: str, stand_ins: list[StandIn]) -> tuple[YamlDocument, ...] | None:
+    """The documents of an elided block read part by part (None: a part does not parse
+    either). Only the part before the first elision is the block's own top level: its
+    documents are the block's; the parts after are checked for syntax alone."""
+    documents: tuple[YamlDocument, ...] = ()
+    first = min(s.index for s in stand_ins if s.kind == ELISION)
+    for number, part in enumerate(fragments_after_elisions(text, stand_ins)):
+        parsed, error = _parse(part)
+        if error is not None:
+            return None
+        if number == 0 and any(line.strip() for line in part.split("\n")[:first]):
+            documents = parsed
+    return documents
 
 
 def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:

@@ -11,6 +11,7 @@ values checks do not judge them (`replicas: <count>` is not a wrong type).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -20,9 +21,9 @@ import yaml
 _ELISION_LINE = re.compile(
     r"""^(?:-[ ]+)?(?:
         \.{3,}|…
-      | \[[ ]*(?:\.{3,}|…)[ ]*\]
-      | \([ ]*(?:\.{3,}|…)[ ]*\)
-      | \{[ ]*(?:\.{3,}|…)[ ]*\}
+      | \[[ ]*(?:\.{2,}|…)[ ]*\]
+      | \([ ]*(?:\.{2,}|…)[ ]*\)
+      | \{[ ]*(?:\.{2,}|…)[ ]*\}
       | <[ ]*(?:snip|snipped|truncated|omitted|elided|more|\.{3,}|…)[^<>]*>
     )[ ]*(?:\#.*)?$""",
     re.IGNORECASE | re.VERBOSE,
@@ -50,6 +51,9 @@ _LINE = re.compile(
         (?P<comment>[ ]+\#.*)?$""",
     re.VERBOSE,
 )
+
+#: A numbered callout after a line's content: `name: x [1]`, `port: 80 <2>`.
+_CALLOUT = re.compile(r"(?<=\S)([ \t]+)(\[(\d{1,2})\]|<(\d{1,2})>)[ \t]*$")
 
 ELISION = "elision"
 PLACEHOLDER = "placeholder"
@@ -91,6 +95,73 @@ def without_elisions(text: str) -> tuple[str, list[StandIn]]:
             lines[index] = " " * indent + "#" + line.strip()
             changes.append(StandIn(index, ELISION, shown(line)))
     return "\n".join(lines), changes
+
+
+def without_callouts(text: str) -> str:
+    """`text` with numbered callouts blanked out (same columns), when they are callouts:
+    two or more lines end with `[n]` or `<n>`, numbered upwards, as documentation numbers
+    the notes under a block. A lone `ports: [80]` is YAML, and stays."""
+    if "]" not in text and ">" not in text:
+        return text
+    lines = text.split("\n")
+    found = []
+    for index, line in enumerate(lines):
+        match = _CALLOUT.search(line)
+        if match and not line.lstrip().startswith("#"):
+            found.append((index, match, int(match.group(3) or match.group(4))))
+    numbers = [number for _, _, number in found]
+    if len(found) < 2 or any(b <= a for a, b in itertools.pairwise(numbers)):
+        return text
+    for index, match, _ in found:
+        line = lines[index]
+        lines[index] = line[: match.start(2)] + " " * (len(line) - match.start(2))
+    return "\n".join(lines)
+
+
+def fragments_after_elisions(text: str, stand_ins: list[StandIn]) -> list[str]:
+    """`text` split where lines were elided, each part on its own: the lines after an
+    elision belong under a parent the example left out, so each part is dedented to its
+    first line (and split again where it closes that unknown parent). Every part keeps
+    the block's line count (other lines blank), so parse errors keep their lines."""
+    lines = text.split("\n")
+    cuts = sorted({s.index for s in stand_ins if s.kind == ELISION})
+    parts: list[list[int]] = []
+    start = 0
+    for cut in [*cuts, len(lines)]:
+        parts += _closing(lines, list(range(start, cut)), first=start == 0)
+        start = cut + 1
+    texts = []
+    for part in parts:
+        content = [i for i in part if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+        if not content:
+            continue
+        indent = min(len(lines[i]) - len(lines[i].lstrip(" ")) for i in content)
+        chosen = set(part)
+        texts.append(
+            "\n".join(line[indent:] if i in chosen else "" for i, line in enumerate(lines))
+        )
+    return texts
+
+
+def _closing(lines: list[str], part: list[int], first: bool) -> list[list[int]]:
+    """A fragment after an elision, split where a line is indented less than the
+    fragment's first line (it closes a parent left out). The part before any elision is
+    the block's own top level and stays whole."""
+    if first:
+        return [part]
+    groups: list[list[int]] = []
+    level: int | None = None
+    for index in part:
+        line = lines[index]
+        if line.strip() and not line.lstrip().startswith("#"):
+            indent = len(line) - len(line.lstrip(" "))
+            if level is None or indent < level:
+                level = indent
+                groups.append([])
+        if not groups:
+            groups.append([])
+        groups[-1].append(index)
+    return groups
 
 
 def shown(line: str) -> str:

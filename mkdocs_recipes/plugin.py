@@ -89,6 +89,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if self.showing and "admonition" not in config.markdown_extensions:
             # Findings are shown as admonitions: plain Python-Markdown ones.
             config.markdown_extensions.append("admonition")
+        engine.use_markdown_config(config.markdown_extensions, config.mdx_configs or {})
         engine.check_include_dir(macros.config.get("include_dir"), Path(config.docs_dir))
         functions = RecipeMacros(
             self.page_state, engine.report, emit_yaml=self.emit_yaml

@@ -145,6 +145,10 @@ def _engine(env: Any, root: Path) -> RecipeEngine | None:
         log.error("recipes: invalid option in mkdocs.yml (extra.recipes): %s", error)
         return None
     docs_dir = root / str(env.conf["docs_dir"])
+    conf = env.conf
+    engine.use_markdown_config(
+        list(conf.get("markdown_extensions") or []), dict(conf.get("mdx_configs") or {})
+    )
     engine.check_include_dir(_macros_options(env).get("include_dir"), docs_dir)
     engine.prefetch(
         (file.relative_to(docs_dir).as_posix(), _reader(file))

@@ -4,6 +4,8 @@ documentation examples use, in any YAML block of a page."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 
 import yaml
 
@@ -32,28 +34,86 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
             )
             continue
         if error is not None:
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            line = block.block.file_line(mark.line) if mark else block.block.first_line
-            problem = getattr(error, "problem", None) or str(error)
-            hint = (
-                "YAML indents with spaces, never tabs"
-                if "\t" in block.block.text
-                else ("check the indentation, and quote values that contain ': ' or ' #'")
-            )
-            findings.append(
-                Finding.of(
-                    "yaml-syntax",
-                    path,
-                    line,
-                    f"this YAML block does not parse: {problem}",
-                    hint,
-                    column=(mark.column + 1 + block.block.indent) if mark else None,
-                )
-            )
+            findings.append(_syntax_finding(block, error, path))
             continue
         for document in block.documents:
             findings += _duplicates(document.node, block, path)
     return findings
+
+
+def _syntax_finding(block: YamlBlock, error: Exception, path: str) -> Finding:
+    other = other_language(block.block.text)
+    if other is not None:
+        looks, label = other
+        return Finding.of(
+            "yaml-not-yaml",
+            path,
+            block.block.fence_line,
+            f"this block is labelled yaml but holds {looks}, so it is not checked as YAML",
+            f"label the fence `{label}`",
+        )
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = block.block.file_line(mark.line) if mark else block.block.first_line
+    problem = getattr(error, "problem", None) or str(error)
+    hint = "check the indentation, and quote values that contain ': ' or ' #'"
+    odd = _odd_indentation(block.block.text)
+    if odd is not None:
+        index, character = odd
+        line = block.block.file_line(index)
+        problem = (
+            f"line {line} is indented with {character}, which YAML does not read as "
+            f"indentation ({problem})"
+        )
+        hint = "indent with ordinary spaces"
+        mark = None
+    return Finding.of(
+        "yaml-syntax",
+        path,
+        line,
+        f"this YAML block does not parse: {problem}",
+        hint,
+        column=(mark.column + 1 + block.block.indent) if mark else None,
+    )
+
+
+_SPACES = {"\t": "a tab", "\u00a0": "a no-break space (U+00A0)", "\u3000": "an ideographic space"}
+
+
+def _odd_indentation(text: str) -> tuple[int, str] | None:
+    """The first line whose indentation holds a tab or a no-break space."""
+    if not any(c in text for c in _SPACES):
+        return None
+    for index, line in enumerate(text.split("\n")):
+        lead = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
+        for character in lead:
+            if character in _SPACES:
+                return index, _SPACES[character]
+    return None
+
+
+_ENV_LINE = re.compile(r"^(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def other_language(text: str) -> tuple[str, str] | None:
+    """(what a yaml-labelled block that does not parse looks like, the label to use)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return None
+    first = lines[0].lstrip()
+    if first.startswith("$ "):
+        return f"a shell session (`{first[:40]}`)", "console"
+    stripped = text.strip()
+    if stripped[:1] in "{[" and stripped[-1:] in "}]":
+        try:
+            json.loads(stripped)
+        except ValueError:
+            pass
+        else:
+            return "JSON", "json"
+    content = [line for line in lines if not line.lstrip().startswith("#")]
+    if content and all(_ENV_LINE.match(line) for line in content):
+        return "an environment file (`NAME=value` lines)", "sh"
+    return None
 
 
 def _duplicates(node: yaml.Node, block: YamlBlock, path: str) -> list[Finding]:

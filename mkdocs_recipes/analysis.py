@@ -42,6 +42,8 @@ class PageState:
     findings: list[Finding] = field(default_factory=list)
     #: The front-matter has recipe keys, valid or not.
     declared: bool = False
+    #: The parsed front-matter (None when it does not parse).
+    front_matter: FrontMatter | None = None
     #: The chart the recipe pins, once resolved.
     chart: ResolvedChart | None = None
     yaml_blocks: list[YamlBlock] = field(default_factory=list)
@@ -77,6 +79,7 @@ def analyse_page(
     if findings:
         state.declared = any(f"{key}:" in source for key in ("helm_chart_name", *CHART_KEYS))
     else:
+        state.front_matter = front_matter
         state.declared = declares_recipe(front_matter.data)
         state.settings, problems = _page_settings(front_matter, site, path)
         state.findings += problems

@@ -48,7 +48,8 @@ class FluxSettings:
     values_in_helmrelease: bool = False
     namespace_path: str = "/bootstrap/namespaces/namespace-{namespace}.yaml"
     helmrepository_path: str = "/bootstrap/helmrepositories/helmrepository-{repository}.yaml"
-    ocirepository_path: str = "/bootstrap/ocirepositories/ocirepository-{repository}.yaml"
+    # One OCIRepository per chart (its URL is the chart's own repository): named after it.
+    ocirepository_path: str = "/bootstrap/ocirepositories/ocirepository-{chart}.yaml"
     kustomization_path: str = "/bootstrap/kustomizations/kustomization-{kustomization}.yaml"
     helmrelease_path: str = "/{namespace}/helmrelease-{release}.yaml"
 
@@ -240,9 +241,18 @@ def namespace(recipe: Recipe, settings: FluxSettings) -> Manifest:
     return Manifest(settings.namespace_path.format(**_placeholders(recipe)), body)
 
 
+def source_name(recipe: Recipe, settings: FluxSettings) -> str:
+    """The name of the chart's source object. A HelmRepository serves every chart of a
+    repository and is named after it (`helm_chart_repo_name`); an OCIRepository points at
+    one chart, so two charts of one registry need two objects: it is named after the chart."""
+    if uses_oci_repository(recipe, settings):
+        return recipe.helm_chart_name
+    return recipe.helm_chart_repo_name
+
+
 def chart_source(recipe: Recipe, settings: FluxSettings) -> Manifest:
     """The HelmRepository (HTTP, or OCI before 2.6) or OCIRepository the chart comes from."""
-    metadata = {"name": recipe.helm_chart_repo_name, "namespace": settings.flux_namespace}
+    metadata = {"name": source_name(recipe, settings), "namespace": settings.flux_namespace}
     if uses_oci_repository(recipe, settings):
         body = {
             "apiVersion": releases.preferred("OCIRepository", settings.flux_version),
@@ -305,7 +315,7 @@ def helm_release(
     if uses_oci_repository(recipe, settings):
         spec["chartRef"] = {
             "kind": "OCIRepository",
-            "name": recipe.helm_chart_repo_name,
+            "name": source_name(recipe, settings),
             "namespace": settings.flux_namespace,
         }
     else:

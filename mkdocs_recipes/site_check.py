@@ -49,6 +49,10 @@ class CheckedPage:
     settings: Any = None
     #: Whether mkdocs-macros renders the page (not with `render_macros: false`).
     rendered: bool = True
+    #: The page's front-matter, when it parses, and whether it declares a recipe (valid
+    #: or not).
+    front_matter: Any = None
+    declared: bool = False
 
 
 @dataclass
@@ -162,6 +166,8 @@ def check_site(
                     recipe=state.recipe if state else None,
                     settings=state.settings if state else None,
                     rendered=rendered,
+                    front_matter=state.front_matter if state else None,
+                    declared=state.declared if state else False,
                 )
             )
             if progress:

@@ -76,3 +76,12 @@ def test_a_block_of_another_charts_values_gets_one_finding() -> None:
 def test_one_typo_at_the_top_is_a_typo_not_another_chart() -> None:
     found = _findings("```yaml\n    replicaz: 2\n    imagee:\n      tag: x\n```\n")
     assert [code for _, code, _ in found] == ["values-unknown-key", "values-unknown-key"]
+
+
+def test_keys_under_several_parents_at_the_usual_indent_are_judged_at_the_top() -> None:
+    # `logLevel` exists under `configuration` and under `sidecar`; the block sits at the
+    # page's usual values indent, so it is meant for the top level, where it does not exist.
+    page = "```yaml\n    replicas: 2\n```\n\n```yaml\n    logLevel: debug\n```\n"
+    found = _findings(page)
+    assert [(line, code) for line, code, _ in found] == [(6, "values-unknown-key")]
+    assert "`logLevel` is not a key at the top level" in found[0][2]

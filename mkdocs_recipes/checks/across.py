@@ -53,7 +53,9 @@ class _Recipe:
 
 def check_recipes_together(pages: Iterable[Any], site: flux.FluxSettings) -> list[Finding]:
     """`pages`: objects with `path`, `source` and `recipe`, and `settings` if they have
-    their own Flux settings (front-matter `flux:`)."""
+    their own Flux settings (front-matter `flux:`); `declared` and `front_matter` for
+    the checks that also judge recipes whose front-matter is incomplete."""
+    pages = list(pages)
     recipes = [
         _Recipe(page.path, page.recipe, getattr(page, "settings", None) or site, page.source)
         for page in pages
@@ -63,8 +65,10 @@ def check_recipes_together(pages: Iterable[Any], site: flux.FluxSettings) -> lis
     findings += _same_release(recipes)
     findings += _same_repository_name(recipes)
     findings += _same_file(recipes)
-    findings += _copied_text(recipes, "title")
-    findings += _copied_text(recipes, "description")
+    entries = (_Declared.of(page) for page in pages if getattr(page, "declared", False))
+    declared = [entry for entry in entries if entry is not None]
+    findings += _copied_text(declared, "title")
+    findings += _copied_text(declared, "description")
     findings += _names_other_chart(recipes)
     findings += _namespaces_not_created(recipes)
     return findings
@@ -127,10 +131,13 @@ def _same_repository_name(recipes: list[_Recipe]) -> list[Finding]:
                     "recipe-repository-clash",
                     item.path,
                     item.line("helm_chart_repo_name", "helm_chart_repo_url", "helm_chart_name"),
-                    f"the {source.kind} `{item.recipe.helm_chart_repo_name}` (`{path}`) gets "
+                    f"the {source.kind} `{source.body['metadata']['name']}` (`{path}`) gets "
                     f"{what} on {other.path}:{other.line('helm_chart_repo_url')}: one file, two "
                     "contents",
-                    "give one of them its own `helm_chart_repo_name`",
+                    "give one of them its own `helm_chart_repo_name`"
+                    if source.kind == "HelmRepository"
+                    else "an OCIRepository is named after its chart, so recipes of one chart "
+                    "share it: give them the same URL and version range",
                 )
             )
     return findings
@@ -172,22 +179,59 @@ def _same_file(recipes: list[_Recipe]) -> list[Finding]:
     return findings
 
 
-def _copied_text(recipes: list[_Recipe], key: str) -> list[Finding]:
-    groups: dict[str, list[_Recipe]] = defaultdict(list)
-    for item in recipes:
-        text = getattr(item.recipe, key)
+@dataclass(frozen=True)
+class _Declared:
+    """A page whose front-matter declares a recipe, complete or not."""
+
+    path: str
+    chart: str
+    data: dict[str, Any]
+    lines: dict[str, int]
+
+    @classmethod
+    def of(cls, page: Any) -> _Declared | None:
+        front_matter = getattr(page, "front_matter", None)
+        if front_matter is None or not isinstance(front_matter.data, dict):
+            return None
+        chart = front_matter.data.get("helm_chart_name")
+        return cls(
+            page.path,
+            chart if isinstance(chart, str) else "",
+            front_matter.data,
+            front_matter.key_lines,
+        )
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _copied_text(pages: list[_Declared], key: str) -> list[Finding]:
+    """A title or description two recipes share. When the text names one page's own
+    chart, that page is the original and only the others are reported."""
+    groups: dict[str, list[_Declared]] = defaultdict(list)
+    for item in pages:
+        text = item.data.get(key)
         if isinstance(text, str) and len(text.strip()) > 3:
             groups[" ".join(text.lower().split())].append(item)
-    return [
-        Finding.of(
-            "recipe-copied-text",
-            item.path,
-            item.line(key),
-            f"this {key} is the same as on {other.path}:{other.line(key)}",
-            f"write a {key} that says what this page deploys",
-        )
-        for _, item, other in _pairs(groups)
-    ]
+    findings = []
+    for text, members in groups.items():
+        if len(members) < 2:
+            continue
+        originals = [m for m in members if m.chart and _words(m.chart) in _words(text)]
+        for item in members:
+            if originals and item in originals:
+                continue
+            other = (originals or [m for m in members if m is not item])[0]
+            findings.append(
+                Finding.of(
+                    "recipe-copied-text",
+                    item.path,
+                    item.line(key),
+                    f"this {key} is the same as on {other.path}:{other.line(key)}",
+                    f"write a {key} that says what this page deploys",
+                )
+            )
+    return findings
 
 
 def _words(text: str) -> str:

@@ -171,6 +171,10 @@ def _anchor(
             )
             context.where = f" (this block is read under `{dotted}`)"
             return anchor
+        if at_root == 0 and not deeper:
+            # At the page's usual values indent the block is meant for the top level,
+            # where its keys do not exist: judged there, not guessed into a parent.
+            return ()
         if at_root == 0:
             shown = ", ".join(f"`{'.'.join(p)}`" for p in places[:3])
             context.report(

@@ -21,6 +21,8 @@ links are never fetched.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +60,8 @@ class _Suspect:
     #: A second page that must confirm too (an anchor: the target's ids).
     other_page: str | None = None
     other_holds: Callable[[Any], bool] | None = None
+    #: The hint once the second page is rendered (did-you-mean among its real ids).
+    other_hint: Callable[[Any], str] | None = None
 
 
 def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
@@ -84,7 +88,15 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
         suspects += _page_suspects(page, site, defined, site_labels)
     for snippet, pages in sorted(including.items()):
         suspects += _snippet_suspects(snippet, pages, site)
-    return [s.finding for s in suspects if _stands(s, render)]
+    findings = []
+    for suspect in suspects:
+        if _stands(suspect, render):
+            finding = suspect.finding
+            if suspect.other_hint is not None and suspect.other_page and render is not None:
+                hint = suspect.other_hint(render(suspect.other_page))
+                finding = dataclasses.replace(finding, hint=hint)
+            findings.append(finding)
+    return findings
 
 
 def _stands(suspect: _Suspect, render: Render | None) -> bool:
@@ -100,6 +112,15 @@ def _stands(suspect: _Suspect, render: Render | None) -> bool:
         if rendered is None or not holds(rendered):
             return False
     return True
+
+
+def _anchor_hint(anchor: str) -> Callable[[Any], str]:
+    def hint(rendered: Any) -> str:
+        ids = sorted(i for i in rendered.ids if not i.startswith(("__", "fn:", "fnref:")))
+        close = difflib.get_close_matches(anchor, ids[:5000], n=1, cutoff=0.6)
+        return f"did you mean `#{close[0]}`?" if close else "link one of the page's headings"
+
+    return hint
 
 
 def _page_suspects(
@@ -184,6 +205,7 @@ def _page_suspects(
                     "holds": _links_hold(target),
                     "other_page": problem.anchor_page,
                     "other_holds": lambda rendered, anchor=anchor: anchor not in rendered.ids,
+                    "other_hint": _anchor_hint(anchor or ""),
                 }
             suspect(problem.code, number, problem.message, problem.hint, **judge)
     return suspects

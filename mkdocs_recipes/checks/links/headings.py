@@ -36,12 +36,14 @@ class HeadingIds:
     def estimate(self, markdown: str) -> set[str]:
         ids: set[str] = set()
         previous, previous_number = "", 0
+        raw = markdown.split("\n")
         for line in prose_lines(markdown):
             text = line.text
             stripped = text.lstrip()
             title = None
             if stripped.startswith("#"):
-                title = atx_title(stripped)
+                # The heading as written: its inline code is part of its id.
+                title = atx_title(raw[line.number - 1].lstrip())
             elif (
                 stripped[:1] in ("=", "-")
                 and previous_number == line.number - 1
@@ -49,7 +51,7 @@ class HeadingIds:
                 and previous.strip()
                 and not previous.lstrip().startswith(("-", "*", "|", ">", "!!!", "???", "==="))
             ):
-                title = previous.strip()
+                title = raw[previous_number - 1].strip()
             if title is not None:
                 ids.add(self.heading_id(title, ids))
             if "{" in text:

@@ -1,0 +1,213 @@
+"""`check`'s link findings on small sites shaped like the real ones that taught them:
+heading ids as the site's `toc` makes them, references defined in snippets that includes
+pull in, brackets that are not links, links Python-Markdown reads across lines, files the
+build does not publish."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mkdocs_recipes.site_check import check_site
+
+CONFIG = """\
+site_name: Links
+theme:
+  name: material
+plugins:
+  - search
+  - macros:
+      include_dir: includes
+  - recipes:
+      resolve_charts: false
+      check_values_url: false
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - toc:
+      permalink: true
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: [snippets]
+"""
+
+
+def _site(root: Path, pages: dict[str, str], config: str = CONFIG) -> Path:
+    (root / "mkdocs.yml").write_text(config)
+    for folder in ("docs", "includes", "snippets"):
+        (root / folder).mkdir(exist_ok=True)
+    for name, text in pages.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def _findings(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, str, str]]:
+    monkeypatch.chdir(root)
+    report = check_site(root / "mkdocs.yml", offline=True)
+    return sorted(
+        (f.path, f.line, f.code, f"{f.message} {f.hint or ''}")
+        for f in report.findings
+        if f.code.startswith(("link-", "image-"))
+    )
+
+
+def test_heading_ids_are_the_ones_the_sites_toc_makes(tmp_path, monkeypatch) -> None:
+    target = """\
+    # Settings
+
+    ## Custom `ceph.conf` Settings
+
+    ## Templated `project` field
+
+    ## Why is my app out of sync even after syncing?
+
+    ## Status/health & more
+
+    ## The [Flux](https://fluxcd.io) docs
+
+    ## Repeated
+
+    ## Repeated
+
+    ## Renamed {#chosen}
+
+    <div id="raw-id" markdown>
+    ### Inside HTML
+    </div>
+    """
+    links = """\
+    # Links
+
+    [a](target.md#custom-cephconf-settings)
+    [b](target.md#templated-project-field)
+    [c](target.md#why-is-my-app-out-of-sync-even-after-syncing)
+    [d](target.md#statushealth-more)
+    [e](target.md#the-flux-docs)
+    [f](target.md#repeated_1)
+    [g](target.md#chosen)
+    [h](target.md#raw-id)
+    [i](target.md#inside-html)
+    [j](target.md#custom-ceph-conf-settings)
+    """
+    site = _site(tmp_path, {"docs/target.md": target, "docs/links.md": links})
+    found = _findings(site, monkeypatch)
+    # Only the one id no heading has; its hint names the id the heading does have.
+    assert [(path, line, code) for path, line, code, _ in found] == [
+        ("docs/links.md", 12, "link-anchor-missing")
+    ]
+    assert "did you mean `#custom-cephconf-settings`" in found[0][3]
+
+
+def test_a_custom_slugify_and_separator_are_followed(tmp_path, monkeypatch) -> None:
+    config = CONFIG.replace(
+        "      permalink: true\n",
+        "      permalink: true\n      separator: _\n"
+        "      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+    )
+    pages = {
+        "docs/target.md": "# Target\n\n## Deploy Über `app`\n",
+        "docs/links.md": "# Links\n\n[ok](target.md#deploy_über_app)\n[no](target.md#deploy-uber-app)\n",
+    }
+    found = _findings(_site(tmp_path, pages, config), monkeypatch)
+    assert [(line, code) for _, line, code, _ in found] == [(4, "link-anchor-missing")]
+
+
+def test_references_defined_in_a_snippet_an_include_pulls_in(tmp_path, monkeypatch) -> None:
+    pages = {
+        # The site's own footer include ends with its link definitions, as a snippet.
+        "includes/recipe-footer.md": "## Links\n\n--8<-- \"common-links.md\"\n",
+        "snippets/common-links.md": '[k8s/dashboard]: https://dashboard.example/\n--8<-- "more.md"\n',
+        # ... and that snippet pulls in another.
+        "snippets/more.md": "[flux-docs]: https://fluxcd.io/\n",
+        "docs/page.md": """\
+        # Page
+
+        The [dashboard][k8s/dashboard] and the [Flux docs][flux-docs].
+        A typo: the [dashboard][kuberetesdashboard].
+
+        {% include 'recipe-footer.md' %}
+        """,
+    }
+    found = _findings(_site(tmp_path, pages), monkeypatch)
+    assert [(path, line, code) for path, line, code, _ in found] == [
+        ("docs/page.md", 4, "link-reference-undefined")
+    ]
+    assert "did you mean `[k8s/dashboard]`" in found[0][3]
+
+
+def test_brackets_on_a_site_without_reference_definitions_are_left_alone(
+    tmp_path, monkeypatch
+) -> None:
+    notes = "# Release notes\n\n" + "".join(
+        f"- Fix number {n} [#{1000 + n}][someone{n}]\n" for n in range(50)
+    )
+    found = _findings(_site(tmp_path, {"docs/notes.md": notes}), monkeypatch)
+    assert found == []
+    # The same page on a site that does define references: those are undefined labels.
+    pages = {"docs/notes.md": notes, "docs/other.md": "# Other\n\n[x][y]\n\n[y]: https://y/\n"}
+    found = _findings(_site(tmp_path, pages), monkeypatch)
+    assert len(found) == 50 and {code for _, _, code, _ in found} == {"link-reference-undefined"}
+
+
+def test_brackets_inside_raw_html_and_code_are_not_references(tmp_path, monkeypatch) -> None:
+    page = """\
+    # Types
+
+    <table><tr><td>map[string][]int</td><td>`[a][b]`</td></tr></table>
+
+    Inline `map[string][]int` and a [real one][docs].
+
+    [docs]: https://docs.example/
+    """
+    assert _findings(_site(tmp_path, {"docs/types.md": page}), monkeypatch) == []
+
+
+def test_link_syntax_as_python_markdown_reads_it(tmp_path, monkeypatch) -> None:
+    page = """\
+    # Links
+
+    See [Docker Hub](https://hub.docker.com/r/ceph
+    ).
+    The [home page](/) and [an odd host](https://[example.org]/).
+    A [stray paren]( (/other/)) here.
+    A [spaced link] (https://example.org/x) there.
+    """
+    pages = {"docs/index.md": page, "docs/other.md": "# Other\n"}
+    found = _findings(_site(tmp_path, pages), monkeypatch)
+    assert [(line, code) for _, line, code, _ in found] == [
+        (6, "link-malformed"),
+        (7, "link-malformed"),
+    ]
+    assert "write `[stray paren](/other/)`" in found[0][3]
+
+
+def test_files_the_build_does_not_publish_are_not_judged(tmp_path, monkeypatch) -> None:
+    config = CONFIG + "exclude_docs: |\n  *.gotmpl.md\nnot_in_nav: |\n  hidden.md\n"
+    broken = "# Template\n\n[x](#no-such-heading)\n"
+    pages = {
+        "docs/chart.gotmpl.md": broken,
+        "docs/hidden.md": broken,
+        "docs/index.md": "# Home\n\n[t](chart.gotmpl.md#anything)\n",
+    }
+    found = _findings(_site(tmp_path, pages, config), monkeypatch)
+    # A page left out of the nav is still published: its link is judged.
+    assert [(path, code) for path, _, code, _ in found] == [
+        ("docs/hidden.md", "link-anchor-missing")
+    ]
+
+
+def test_images_in_raw_html_resolve_against_the_page_url(tmp_path, monkeypatch) -> None:
+    (tmp_path / "docs" / "assets").mkdir(parents=True)
+    (tmp_path / "docs" / "assets" / "logo.png").write_bytes(b"")
+    page = (
+        "# Guide\n\n"
+        '<img src="../../../assets/logo.png" />\n'  # from /a/b/guide/: the site's /assets/
+        '<img src="../../assets/missing.png" />\n'
+    )
+    found = _findings(_site(tmp_path, {"docs/a/b/guide.md": page}), monkeypatch)
+    assert [(line, code) for _, line, code, _ in found] == [(4, "image-missing")]

@@ -111,7 +111,9 @@ def test_a_custom_slugify_and_separator_are_followed(tmp_path, monkeypatch) -> N
     )
     pages = {
         "docs/target.md": "# Target\n\n## Deploy Über `app`\n",
-        "docs/links.md": "# Links\n\n[ok](target.md#deploy_über_app)\n[no](target.md#deploy-uber-app)\n",
+        "docs/links.md": (
+            "# Links\n\n[ok](target.md#deploy_über_app)\n[no](target.md#deploy-uber-app)\n"
+        ),
     }
     found = _findings(_site(tmp_path, pages, config), monkeypatch)
     assert [(line, code) for _, line, code, _ in found] == [(4, "link-anchor-missing")]
@@ -120,8 +122,10 @@ def test_a_custom_slugify_and_separator_are_followed(tmp_path, monkeypatch) -> N
 def test_references_defined_in_a_snippet_an_include_pulls_in(tmp_path, monkeypatch) -> None:
     pages = {
         # The site's own footer include ends with its link definitions, as a snippet.
-        "includes/recipe-footer.md": "## Links\n\n--8<-- \"common-links.md\"\n",
-        "snippets/common-links.md": '[k8s/dashboard]: https://dashboard.example/\n--8<-- "more.md"\n',
+        "includes/recipe-footer.md": '## Links\n\n--8<-- "common-links.md"\n',
+        "snippets/common-links.md": (
+            '[k8s/dashboard]: https://dashboard.example/\n--8<-- "more.md"\n'
+        ),
         # ... and that snippet pulls in another.
         "snippets/more.md": "[flux-docs]: https://fluxcd.io/\n",
         "docs/page.md": """\

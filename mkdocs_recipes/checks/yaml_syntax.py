@@ -4,7 +4,6 @@ documentation examples use, in any YAML block of a page."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 
 import yaml
@@ -91,6 +90,7 @@ def _odd_indentation(text: str) -> tuple[int, str] | None:
     return None
 
 
+_JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _ENV_LINE = re.compile(r"^(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -103,13 +103,10 @@ def other_language(text: str) -> tuple[str, str] | None:
     if first.startswith("$ "):
         return f"a shell session (`{first[:40]}`)", "console"
     stripped = text.strip()
-    if stripped[:1] in "{[" and stripped[-1:] in "}]":
-        try:
-            json.loads(stripped)
-        except ValueError:
-            pass
-        else:
-            return "JSON", "json"
+    if stripped[:1] in "{[" and stripped[-1:] in "}]" and _JSON_KEY.search(stripped):
+        # JSON, or JSON with comments: YAML reads plain JSON, so this one has something
+        # YAML does not (a `//` comment, an escape it lacks).
+        return "JSON", "json"
     content = [line for line in lines if not line.lstrip().startswith("#")]
     if content and all(_ENV_LINE.match(line) for line in content):
         return "an environment file (`NAME=value` lines)", "sh"

@@ -1,0 +1,98 @@
+"""The public sites in ../shared/real-sites, built and checked as their projects build them.
+
+Each site is copied, built without the plugin, then with `recipes` added, then checked
+with `mkdocs-recipes check`. `tests/real_sites/<site>.yaml` lists every warning and error
+the plugin reports there, each judged by hand with one line of why it is real; the test
+asserts that exact set, so a new false finding (or a real one lost) fails it. The site's
+own plugins come from the `real-sites` extra (scripts/setup installs it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support.real_sites import (
+    EXPECTED,
+    SITES,
+    add_recipes_plugin,
+    build,
+    check,
+    copy_real_site,
+    logged_findings,
+)
+
+pytestmark = pytest.mark.slow
+
+#: Findings only `check` reports (it sees the whole site at once; the build logs these
+#: neither as links nor across pages).
+CHECK_ONLY = ("link-", "image-", "recipe-")
+#: The site plugins the `real-sites` extra installs, by import name.
+SITE_PLUGINS = ("mike", "mkdocs_awesome_pages_plugin", "mkdocs_exclude", "markdown_include")
+
+
+def _expected(name: str) -> dict:
+    return yaml.safe_load((EXPECTED / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def _keys(entries) -> set[tuple[str, int, str]]:
+    return {(e["path"], e["line"], e["code"]) for e in entries}
+
+
+def test_the_site_plugins_are_installed() -> None:
+    # Without them the sites do not build as their projects build them: say so, never skip.
+    missing = [name for name in SITE_PLUGINS if importlib.util.find_spec(name) is None]
+    assert not missing, f"install the real-sites extra: pip install -e '.[real-sites]' ({missing})"
+
+
+def test_every_expected_finding_says_why_it_is_real() -> None:
+    for name in SITES:
+        expected = _expected(name)
+        assert expected["site"] == name
+        for entry in expected["findings"]:
+            assert set(entry) == {"path", "line", "code", "why"}, entry
+            assert len(entry["why"].strip()) > 20, entry
+
+
+@pytest.mark.parametrize("name", sorted(SITES))
+def test_real_site(name: str, tmp_path: Path) -> None:
+    site = SITES[name]
+    expected = _expected(name)
+    folder = copy_real_site(site, tmp_path / name, plugin=False)
+
+    before = build(folder, site)
+    assert (before.returncode == 0) == expected["builds_without_plugin"], before.stderr[-3000:]
+
+    config = folder / site.config
+    config.write_text(add_recipes_plugin(config.read_text(encoding="utf-8")))
+    after = build(folder, site)
+    output = after.stdout + after.stderr
+    assert "Traceback" not in output, output[-3000:]
+    built = {(path, line, code) for level, path, line, code in logged_findings(output)}
+    built_judged = {
+        (path, line, code)
+        for level, path, line, code in logged_findings(output)
+        if level in ("WARNING", "ERROR")
+    }
+    wanted = _keys(expected["findings"])
+    wanted_in_build = {key for key in wanted if not key[2].startswith(CHECK_ONLY)}
+    assert built_judged == wanted_in_build, (
+        f"not judged: {sorted(built_judged - wanted_in_build)}; "
+        f"no longer found: {sorted(wanted_in_build - built_judged)}"
+    )
+    assert (after.returncode == 0) == expected["builds_with_plugin"], output[-3000:]
+    if after.returncode != 0:
+        # Only the findings judged real fail it (the site's `strict: true`).
+        assert "in strict mode" in output and built_judged, output[-3000:]
+
+    status, findings = check(folder, site)
+    judged = {(f["path"], f["line"], f["code"]) for f in findings if f["severity"] != "info"}
+    extra, missing = judged - wanted, wanted - judged
+    assert not extra and not missing, f"not judged: {sorted(extra)}; no longer found: {missing}"
+    assert status == (1 if judged else 0)
+    # The info findings the build logs are the check's too (one engine, two front ends).
+    informed = {(f["path"], f["line"], f["code"]) for f in findings if f["severity"] == "info"}
+    assert built - built_judged <= informed

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
-from markdown.htmlparser import htmlparser
 
+_HTML_ID = re.compile(r"""<[A-Za-z][^<>]{0,400}?\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""")
 #: Elements whose text Python-Markdown does not read as Markdown.
 _CODE = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
 # Raw HTML is kept in a stash until the end; in the tree it is a placeholder between
@@ -92,31 +93,19 @@ def _without_stash(text: str) -> str:
 
 
 class _RawHtmlIds(markdown.preprocessors.Preprocessor):
-    """Ids written in raw HTML (`<div id=...>`, `<a name=...>`), as MkDocs collects them."""
+    """Ids written in raw HTML (`<div id=...>`, `<a name=...>`). A pattern over the text,
+    not an HTML parser: a page of a thousand tables costs no second parse, and an id it
+    finds that is not one (inside code) can only keep a link from being reported."""
 
     def __init__(self, md: markdown.Markdown, page: RenderedPage) -> None:
         super().__init__(md)
         self.page = page
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        if "id=" in text or "name=" in text:
-            parser = _IdParser(self.page.ids)
-            with contextlib.suppress(Exception):
-                parser.feed(text)
-                parser.close()
+        for line in lines:
+            if "id=" in line or "name=" in line:
+                self.page.ids.update(_HTML_ID.findall(line))
         return lines
-
-
-class _IdParser(htmlparser.HTMLParser):
-    def __init__(self, ids: set[str]) -> None:
-        super().__init__()
-        self.ids = ids
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and (name == "id" or (name == "name" and tag == "a")):
-                self.ids.add(value)
 
 
 class SiteMarkdown:

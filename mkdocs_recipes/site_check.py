@@ -127,7 +127,9 @@ def check_site(
         if ready is not None:
             ready()
         for number, file in enumerate(documentation, start=1):
-            page = Page(None, file, config)
+            # The page object the nav made (a blog plugin makes its posts), as the build
+            # reads it; else a new one.
+            page = file.page if isinstance(file.page, Page) else Page(None, file, config)
             try:
                 page.read_source(config)
             except Exception as error:  # what `mkdocs build` stops on

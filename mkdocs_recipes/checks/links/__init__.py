@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,22 +32,13 @@ from ...findings import Finding
 from .prose import external, prose_lines
 from .references import closest, definitions, undefined_references
 from .snippets import Snippets, snippet_folders
+from .syntax import inline_targets, link_targets, malformed
 from .targets import LinkedPage, SiteLinks, broken_for, judge_target
 
 __all__ = ["LinkedPage", "SiteLinks", "Snippets", "check_links", "snippet_folders"]
 
 #: src_path -> what the site's Markdown made of that page (None: it cannot say).
 Render = Callable[[str], Any]
-
-_INLINE = re.compile(
-    r"(?<!\\)(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)"
-)
-_HTML_SOURCE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I)
-_TARGET = r"(?:https?://|\.{0,2}/|#|[\w.-]+\.md\b)[^\s)]*"
-_SPACED = re.compile(r"(?<![\]\\])\[([^\[\]\n]+)\] \((" + _TARGET + r")\)")
-_UNCLOSED = re.compile(r"(?<!\\)\[[^\[\]\n]+\]\((" + _TARGET + r")[ \t]*$")
-# `[text]( (/page/))`: Python-Markdown links to `(/page/)`, a path that exists nowhere.
-_STRAY = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\([ \t]*\((" + _TARGET + r")\)[ \t]*\)")
 
 
 @dataclass
@@ -153,46 +143,19 @@ def _page_suspects(
         number = line.number
         if "[" not in text and "<img" not in text.lower():
             continue
-        for match in _SPACED.finditer(text) if "] (" in text else ():
+        for wrong in malformed(text):
             suspect(
                 "link-malformed",
                 number,
-                f"`[{match.group(1)}] ({match.group(2)})` has a space between `]` and `(`, so "
-                "it is not a link",
-                f"write `[{match.group(1)}]({match.group(2)})`",
+                wrong.message,
+                wrong.hint,
                 page=here,
-                holds=_text_holds(f"] ({match.group(2)}"),
+                holds=_text_holds(wrong.stays)
+                if wrong.stays
+                else _links_hold(wrong.links_to or ""),
             )
-        if "](" in text:
-            unclosed = _UNCLOSED.search(text)
-            if unclosed and not _INLINE.search(text[unclosed.start() :]):
-                suspect(
-                    "link-malformed",
-                    number,
-                    f"the link to `{unclosed.group(1)}` is never closed with `)`",
-                    "close it after the target",
-                    page=here,
-                    holds=_text_holds(f"]({unclosed.group(1)}"),
-                )
-            for match in _STRAY.finditer(text):
-                target = match.group(2)
-                suspect(
-                    "link-malformed",
-                    number,
-                    f"the link `[{match.group(1)}]` leads to `({target})`: the `(` before "
-                    "the target becomes part of it",
-                    f"write `[{match.group(1)}]({target})`",
-                    page=here,
-                    holds=_links_hold(f"({target})"),
-                )
-        targets = (
-            [(m.group(1) == "!", m.group(3), False) for m in _INLINE.finditer(text)]
-            if "](" in text
-            else []
-        )
-        if "<img" in text.lower():
-            targets += [(True, src, True) for src in _HTML_SOURCE.findall(text)]
-        for image, target, raw_html in targets:
+        for link in link_targets(text):
+            image, target, raw_html = link.image, link.target, link.raw_html
             problem = judge_target(page, target, image, site, raw_html=raw_html)
             if problem is None:
                 continue
@@ -225,8 +188,7 @@ def _snippet_suspects(snippet: Path, pages: list[LinkedPage], site: SiteLinks) -
     """Relative links in a snippet resolve against each page that includes it."""
     suspects = []
     for line in prose_lines(site.snippets.text(snippet), "]("):
-        for match in _INLINE.finditer(line.text):
-            target = match.group(3)
+        for target in inline_targets(line.text):
             if not target or external(target) or target.startswith(("/", "#")):
                 continue
             if not target.partition("#")[0]:

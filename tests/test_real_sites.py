@@ -10,11 +10,13 @@ own plugins come from the `real-sites` extra (scripts/setup installs it).
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
+from support.html import heading_ids
 from support.real_sites import (
     EXPECTED,
     SITES,
@@ -58,7 +60,7 @@ def test_every_expected_finding_says_why_it_is_real() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SITES))
-def test_real_site(name: str, tmp_path: Path) -> None:
+def test_real_site(name: str, tmp_path: Path, monkeypatch) -> None:
     site = SITES[name]
     expected = _expected(name)
     folder = copy_real_site(site, tmp_path / name, plugin=False)
@@ -96,3 +98,39 @@ def test_real_site(name: str, tmp_path: Path) -> None:
     # The info findings the build logs are the check's too (one engine, two front ends).
     informed = {(f["path"], f["line"], f["code"]) for f in findings if f["severity"] == "info"}
     assert built - built_judged <= informed
+
+    _heading_ids_are_the_built_ones(folder, site, monkeypatch)
+
+
+def _heading_ids_are_the_built_ones(folder: Path, site, monkeypatch) -> None:
+    """The ids `check` judges anchors by are the ids the built HTML has: every heading id of
+    every built page is among the ids the site's own Markdown gives that page."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+
+    from mkdocs_recipes.rendering import SiteMarkdown
+    from mkdocs_recipes.site_check import check_site
+
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://argo-cd.readthedocs.io/en/stable/")
+    report = check_site(Path(site.config), offline=True)
+    config = load_config(config_file=site.config)
+    markdown = SiteMarkdown.from_config(config)
+    compared = 0
+    destinations = {
+        page.src_path: File(page.src_path, config.docs_dir, str(folder / "_site"), True).dest_uri
+        for page in report.pages
+    }
+    taken = Counter(destinations.values())
+    for page in report.pages:
+        built = folder / "_site" / destinations[page.src_path]
+        if not built.is_file() or taken[destinations[page.src_path]] > 1:
+            # Not published (the exclude plugin), or two sources write one file
+            # (argo-cd's `x.md` and `x/README.md`): the built file is the other's.
+            continue
+        rendered = markdown.render(page.src_path, page.markdown)
+        assert rendered is not None, page.src_path
+        missing = heading_ids(built.read_text(encoding="utf-8")) - rendered.ids
+        assert not missing, f"{page.src_path}: built ids {sorted(missing)} not computed"
+        compared += 1
+    assert compared >= len(report.pages) * 0.9, (compared, len(report.pages))

@@ -45,3 +45,21 @@ def div_with_class(page_html: str, class_name: str) -> str:
                 return page_html[match.end() : tag.start()]
         break
     raise AssertionError(f"no <div class={class_name!r}>")
+
+
+class _HeadingIds(__import__("html.parser").parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+def heading_ids(page_html: str) -> set[str]:
+    """The ids of a built page's headings (<h1>..<h6>), as the browser reads them."""
+    parser = _HeadingIds()
+    parser.feed(page_html)
+    parser.close()
+    return parser.ids

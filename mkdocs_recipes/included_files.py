@@ -20,7 +20,9 @@ from typing import Any
 #: markdown-include: `{!path!}`, `{!path!lines=1 3-5}`.
 _MARKDOWN_INCLUDE = re.compile(r"^\s*\{!\s*(?P<name>.+?)\s*!(?P<lines>\s*lines=[\d\s-]*)?\}\s*$")
 #: pymdownx.snippets: `--8<-- "path"` (`;--8<--` is an escaped, shown one).
-_SNIPPET = re.compile(r"""^\s*(?P<escape>;?)-{1,}8<-{1,}[ \t]+(["'])(?P<name>[^"'\n]+)\2\s*$""")
+SNIPPET_LINE = re.compile(
+    r"""^[ \t]*(?P<escape>;?)-{1,}8<-{1,}[ \t]+(["'])(?P<name>[^"'\n]+)\2[ \t]*$"""
+)
 #: A file larger than this is not read into a check.
 MAX_INCLUDED_BYTES = 2 * 1024 * 1024
 
@@ -93,14 +95,14 @@ class IncludeFolders:
         """Whether any line of `text` is an include directive (followed or not)."""
         if "{!" not in text and "8<" not in text:
             return False
-        return any(_MARKDOWN_INCLUDE.match(x) or _SNIPPET.match(x) for x in text.split("\n"))
+        return any(_MARKDOWN_INCLUDE.match(x) or SNIPPET_LINE.match(x) for x in text.split("\n"))
 
     def _name(self, line: str) -> tuple[str, tuple[Path, ...]] | None:
         match = _MARKDOWN_INCLUDE.match(line)
         if match:
             # Part of a file is a fragment; it is the page's own business.
             return ("" if match["lines"] else match["name"]), self.markdown_include
-        match = _SNIPPET.match(line)
+        match = SNIPPET_LINE.match(line)
         if match and not match["escape"]:
             name = match["name"].strip()
             if re.search(r":[\w-]*$", name) and not re.match(r"^[A-Za-z]:[\\/]", name):

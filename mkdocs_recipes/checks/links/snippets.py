@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_SNIPPET = re.compile(r"""^[ \t]*(;?)-{1,}8<-{1,}[ \t]+(["'])(?P<name>[^"'\n]+)\2[ \t]*$""")
+from ...included_files import SNIPPET_LINE
+
 _SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 #: pymdownx.snippets stops following nested snippets deeper than this.
 MAX_DEPTH = 16
@@ -91,8 +92,8 @@ def _names(text: str) -> Iterable[str]:
             if line.strip() and not line.lstrip().startswith(";"):
                 yield line.strip()
             continue
-        match = _SNIPPET.match(line)
-        if match and not match.group(1):
+        match = SNIPPET_LINE.match(line)
+        if match and not match["escape"]:
             yield match.group("name")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from .plain_text import visible, without_credentials
+
 
 class Severity(str, enum.Enum):
     """How serious a finding is. `error` and `warning` fail `mkdocs build --strict`."""
@@ -305,6 +307,11 @@ CODES: dict[str, Code] = {
             "A page MkDocs cannot read (not UTF-8, say); `mkdocs build` stops on it.",
         ),
         Code(
+            "page-macros-error",
+            Severity.WARNING,
+            "mkdocs-macros cannot render the page's Jinja; the page shows an error instead.",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",
@@ -327,6 +334,14 @@ class Finding:
     hint: str | None = None
     column: int | None = None
     severity: Severity = field(default=Severity.ERROR)
+
+    def __post_init__(self) -> None:
+        # What a finding quotes comes from pages and charts: no control character reaches
+        # a log line, a terminal or a page as itself, and no URL's credentials are repeated.
+        for name in ("path", "message", "hint"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, without_credentials(visible(value)))
 
     @classmethod
     def of(

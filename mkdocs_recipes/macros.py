@@ -18,7 +18,7 @@ from jinja2.runtime import Context
 from . import flux
 from .analysis import PageState
 from .findings import Finding
-from .markup import admonition, escape_inline, fenced_block
+from .markup import admonition, code_span, escape_inline, fenced_block, link
 
 Lookup = Callable[[Any], PageState | None]
 Report = Callable[[Finding], None]
@@ -206,15 +206,17 @@ def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) 
 def _footer(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
     recipe = state.recipe
     assert recipe is not None
+    # Everything here comes from the page or the chart's repository: each piece is
+    # escaped as text, code or a checked link as it is written, never spliced raw.
     lines = []
     if recipe.upstream:
-        lines.append(f"* Upstream: <{recipe.upstream}>")
-    # Both are validated (chart-name characters, constraint grammar): no backticks.
-    chart = f"{recipe.helm_chart_name} {recipe.helm_chart_version}"
-    resolved = f" (resolves to `{state.chart.version}`)" if state.chart is not None else ""
-    lines.append(f"* Helm chart: `{chart}`{resolved} from <{recipe.helm_chart_repo_url}>")
-    for link in recipe.links:
-        lines.append(f"* [{escape_inline(link.name)}](<{link.uri}>)")
+        lines.append(f"* Upstream: {link(recipe.upstream, recipe.upstream)}")
+    chart = code_span(f"{recipe.helm_chart_name} {recipe.helm_chart_version}")
+    resolved = f" (resolves to {code_span(state.chart.version)})" if state.chart is not None else ""
+    source = link(recipe.helm_chart_repo_url, recipe.helm_chart_repo_url)
+    lines.append(f"* Helm chart: {chart}{resolved} from {source}")
+    for entry in recipe.links:
+        lines.append(f"* {link(entry.name, entry.uri)}")
     text = "\n".join(lines)
     pad = " " * indent
     return text.replace("\n", "\n" + pad)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote, urlsplit
+
+from .plain_text import visible
 
 # Characters Python-Markdown lets a backslash escape (`<`, `>`, `&` are HTML-escaped).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!])")
@@ -28,8 +31,65 @@ def admonition(kind: str, title: str, body_lines: list[str], indent: int = 0) ->
 
 def escape_inline(text: str) -> str:
     """Text shown as-is in Markdown: no markup, no HTML, no Jinja-looking braces."""
-    text = " ".join(text.split())
+    text = " ".join(visible(text).split())
     return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code, whatever it holds: a fence longer than any run of backticks
+    in it, and no character that would end the line."""
+    text = " ".join(visible(text).split()) or " "
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+#: What a link may point at from a page the plugin writes.
+LINK_SCHEMES = ("http", "https", "mailto")
+_URL_KEEP = ":/?#[]@!$&'()*+,;=%-._~"
+
+
+def decoded_url(url: str) -> str:
+    """`url` as the browser reads it in an attribute: HTML entities decoded until nothing
+    changes (`javascript&colon;` is `javascript:`), leading controls and spaces dropped."""
+    for _ in range(8):
+        decoded = html.unescape(url)
+        if decoded == url:
+            break
+        url = decoded
+    return url.lstrip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
+
+
+def link_target(url: str) -> str | None:
+    """The href to write for `url`, or None when it is no http(s), mailto or site-relative
+    link once decoded as the browser decodes it."""
+    decoded = decoded_url(url)
+    if visible(decoded) != decoded:
+        return None
+    try:
+        parts = urlsplit(decoded)
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme.lower() not in LINK_SCHEMES:
+        return None
+    if not parts.scheme and ":" in decoded.split("/", 1)[0]:
+        return None  # `javascript:...` that urlsplit did not read as a scheme
+    if parts.username is not None or parts.password is not None:
+        return None
+    return quote(decoded, safe=_URL_KEEP)
+
+
+def link(text: str, url: str) -> str:
+    """A Markdown link to `url` with `text` shown as written; code when `url` is not a
+    link the plugin writes (an `oci://` repository, anything else)."""
+    target = link_target(url)
+    if target is None:
+        return code_span(url)
+    return f"[{escape_inline(text)}](<{target}>)"
 
 
 def _indent(text: str, indent: int) -> str:

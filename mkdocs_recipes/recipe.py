@@ -19,6 +19,7 @@ from . import kubernetes
 from .charts.semver import Constraint, VersionError
 from .findings import Finding
 from .frontmatter import FrontMatter, read_front_matter
+from .markup import link_target
 
 REQUIRED_KEYS = (
     "helm_chart_name",
@@ -206,13 +207,8 @@ def _url_safe(value: str) -> bool:
 
 
 def _link_target_ok(uri: str) -> bool:
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return False
-    if parts.username is not None or parts.password is not None:
-        return False
-    return _url_safe(uri) and parts.scheme in ("", "http", "https", "mailto")
+    # Judged as the browser reads it: `javascript&colon;alert(1)` is a javascript: link.
+    return _url_safe(uri) and link_target(uri) is not None
 
 
 def _valid_chart_name(name: str) -> bool:

@@ -9,11 +9,13 @@ recipes against each other.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import re
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from .checks.across import check_recipes_together
 from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
 from .checks.links.headings import HeadingIds
 from .findings import Finding
+from .page_findings import front_matter_lines
 from .pluglet import pluglet_aside, recipes_options
 from .project import OFFLINE_ENV
 from .rendering import SiteMarkdown
@@ -153,12 +156,24 @@ def check_site(
             if fast is not None:
                 markdown = fast
             else:
-                # A template error is mkdocs-macros' to report; the page is then read as
-                # written.
-                with suppress(Exception):
-                    markdown = (
-                        macros.on_page_markdown(markdown, page=page, config=config) or markdown
+                rendered_markdown, problem = _macros_render(macros, markdown, page, config)
+                if problem is not None:
+                    # The page is then read as written; the error is a finding (what
+                    # mkdocs-macros would print quotes the page, on stderr).
+                    offset = front_matter_lines(source, markdown) or 0
+                    line, message = problem
+                    recipes.report(
+                        Finding.of(
+                            "page-macros-error",
+                            display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+                            offset + line,
+                            f"mkdocs-macros cannot render this page: {message}",
+                            "fix the Jinja at that line, or set `render_macros: false` in the "
+                            "page's front-matter if it only shows such syntax",
+                        )
                     )
+                else:
+                    markdown = rendered_markdown
             report.pages.append(
                 CheckedPage(
                     src_path=file.src_path,
@@ -307,6 +322,32 @@ def site_links(config: Any, files: Any, pages: list[CheckedPage]) -> SiteLinks:
         autorefs=any(n.endswith(("autorefs", "mkdocstrings")) for n in config.plugins),
         display=lambda p: display_path(str(p)),
     )
+
+
+_MACROS_LINE = re.compile(r"_Line (\d+) in Markdown file:_ \*\*(.+?)\*\*")
+
+
+def _macros_render(
+    macros: Any, markdown: str, page: Any, config: Any
+) -> tuple[str, tuple[int, str] | None]:
+    """mkdocs-macros' rendering of a page, its complaints kept off the terminal: (the
+    Markdown, None), or (the page as written, (line in the Markdown, what is wrong))."""
+    logger = logging.getLogger("mkdocs.plugins.macros")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            result = macros.on_page_markdown(markdown, page=page, config=config) or markdown
+    except (Exception, SystemExit) as error:  # `on_error_fail: true` exits
+        return markdown, (1, f"{type(error).__name__}: {str(error)[:200]}")
+    finally:
+        logger.setLevel(level)
+    if result.startswith(("# _Macro Syntax Error_", "# _Macro Rendering Error_")):
+        found = _MACROS_LINE.search(result)
+        if found:
+            return markdown, (int(found.group(1)), found.group(2)[:200])
+        return markdown, (1, result.split("\n", 1)[0].strip("# _"))
+    return result, None
 
 
 _INCLUDE = re.compile(r"""\{%-?\s*include\s+["']([^"']+)["']""")

@@ -1,0 +1,43 @@
+"""Text from pages, charts and servers made safe to show: every control character visible.
+
+A finding quotes what a page or a chart wrote (a key, a URL, a line). Shown as it is, a
+newline in a key starts a new line of the build log (a forged `::error` annotation in
+GitHub Actions), an escape sequence clears the terminal or writes a hyperlink, a carriage
+return breaks out of the admonition the finding is shown in. So findings carry such
+characters escaped, as Python writes them: `\\n`, `\\x1b`, `\\u2028`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides
+# that reorder what a reader sees ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """`text` with each control character written as its escape."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group(0)
+    if character in _NAMED:
+        return _NAMED[character]
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# `scheme://user:password@host`, `scheme://token@host`: the part before `@` is a secret.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,30}://)[^/\s@`'\"<>]{1,512}@")
+
+
+def without_credentials(text: str) -> str:
+    """`text` with the user information of every URL in it replaced by `***`."""
+    if "@" not in text or "://" not in text:
+        return text
+    return _USERINFO.sub(r"\1***@", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -321,6 +322,41 @@ def test_a_dripping_server_meets_the_download_deadline(tmp_path, fresh_chart_ser
     resolution = bounded(lambda: resolver.resolve(key), 30)
     assert resolution.chart is None
     assert "took longer than 1 s" in resolution.problems[0].message
+
+
+def test_a_server_that_drips_its_headers_meets_the_download_deadline(fresh_chart_server) -> None:
+    from mkdocs_recipes.charts.fetch import NetworkPolicy
+
+    fresh_chart_server.faults["/oauth2-proxy/index.yaml"] = ["drip-headers"] * 4
+    http = Http(NetworkPolicy(read_timeout=5, deadline=1.5, backoff=0.01))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as failure:
+        bounded(
+            lambda: http.get(fresh_chart_server.url + "/oauth2-proxy/index.yaml", max_bytes=10**6),
+            30,
+        )
+    assert time.monotonic() - started < 6  # the deadline, not 100,000 drips
+    assert "took longer than 1.5 s" in failure.value.reason
+
+
+def test_retry_after_is_honoured_only_briefly_and_within_the_deadline(fresh_chart_server) -> None:
+    from mkdocs_recipes.charts.fetch import NetworkPolicy
+
+    url = fresh_chart_server.url + "/oauth2-proxy/index.yaml"
+    # Busy twice, then served: waits of at most max_retry_after each, not 50 s.
+    fresh_chart_server.faults["/oauth2-proxy/index.yaml"] = ["retry-after"] * 2
+    http = Http(NetworkPolicy(max_retry_after=0.5, backoff=0.01))
+    started = time.monotonic()
+    assert bounded(lambda: http.get(url, max_bytes=10**7), 30).status == 200
+    assert 1.0 <= time.monotonic() - started < 5
+    # Always busy: the whole download, waits included, ends at its deadline.
+    fresh_chart_server.faults["/oauth2-proxy/index.yaml"] = ["retry-after"] * 10
+    http = Http(NetworkPolicy(max_retry_after=5, retries=10, deadline=2, backoff=0.01))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as failure:
+        bounded(lambda: http.get(url, max_bytes=10**7), 30)
+    assert time.monotonic() - started < 4
+    assert "took longer than 2 s" in failure.value.reason
 
 
 def test_a_silent_server_is_asked_once_per_build(tmp_path, fresh_chart_server) -> None:

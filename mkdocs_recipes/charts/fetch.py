@@ -11,8 +11,10 @@ every later request to it in the same build fails at once with the same reason.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,9 +39,13 @@ class NetworkPolicy:
     #: The largest public indexes are tens of MiB; parsing one costs ~25x its size in memory.
     max_index_bytes: int = 64 * MiB
     max_chart_bytes: int = 50 * MiB
-    #: Seconds a whole download may take: the read timeout restarts with every byte, so a
-    #: server that drips one byte at a time is only stopped by this.
+    #: Seconds a whole download may take, headers, retries and waits included: the read
+    #: timeout restarts with every byte, so a server that drips one byte at a time (of
+    #: its headers or its body) is only stopped by this.
     deadline: float = 120.0
+    #: A server's `Retry-After` is honoured up to this many seconds (and never past the
+    #: deadline); urllib3 would wait hours.
+    max_retry_after: float = 5.0
 
 
 class FetchError(Exception):
@@ -80,6 +86,8 @@ def redact(url: str) -> str:
 def _urllib3() -> Any:
     """urllib3, imported on the first real request: an offline build never pays for it."""
     import urllib3
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ReadTimeoutError
     from urllib3.util import Retry
 
@@ -87,16 +95,89 @@ def _urllib3() -> Any:
         """Retries that give up at once when the host cannot be reached at all: a name
         that does not resolve, a refused connection or a connect timeout will not be
         different half a second later. (In urllib3 2, name resolution and refused
-        connections are kinds of `ConnectTimeoutError`.)"""
+        connections are kinds of `ConnectTimeoutError`.) No retry, and no wait, goes
+        past the download's deadline; `Retry-After` is honoured up to a few seconds."""
+
+        max_retry_after = 5.0
 
         def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):
             # A server that accepts and stays silent is not retried either.
             if isinstance(error, (ConnectTimeoutError, ReadTimeoutError)):
                 raise MaxRetryError(_pool, url or "", error) from error
+            if _remaining() <= 0:
+                raise DeadlineExceeded()
             return super().increment(method, url, response, error, _pool, **kw)
 
+        def get_retry_after(self, response):
+            wait = super().get_retry_after(response)
+            return None if wait is None else min(wait, self.max_retry_after)
+
+        def sleep(self, response=None):
+            wait = self.get_retry_after(response) if response is not None else None
+            if wait is None:
+                wait = self.get_backoff_time()
+            if wait >= _remaining():
+                raise DeadlineExceeded()
+            if wait > 0:
+                time.sleep(wait)
+
+    def watched(base: type) -> type:
+        class Watched(base):
+            """A connection whose wait for the response's headers ends at the download's
+            deadline: the socket is shut when it passes."""
+
+            def getresponse(self, *args, **kwargs):
+                remaining = _remaining()
+                timer = None
+                if remaining != float("inf"):
+                    timer = threading.Timer(max(0.0, remaining), self._expire)
+                    timer.daemon = True
+                    timer.start()
+                self._expired = False
+                try:
+                    response = super().getresponse(*args, **kwargs)
+                except Exception:
+                    if self._expired:
+                        raise DeadlineExceeded() from None
+                    raise
+                finally:
+                    if timer is not None:
+                        timer.cancel()
+                if self._expired:  # what arrived before the socket was shut is not it
+                    raise DeadlineExceeded()
+                return response
+
+            def _expire(self) -> None:
+                self._expired = True
+                sock = getattr(self, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+        return Watched
+
+    class WatchedPool(HTTPConnectionPool):
+        ConnectionCls = watched(HTTPConnection)
+
+    class WatchedTlsPool(HTTPSConnectionPool):
+        ConnectionCls = watched(HTTPSConnection)
+
     urllib3.FailFastRetry = FailFastRetry  # type: ignore[attr-defined]
+    urllib3.WATCHED_POOLS = {"http": WatchedPool, "https": WatchedTlsPool}  # type: ignore[attr-defined]
     return urllib3
+
+
+class DeadlineExceeded(Exception):
+    """The download's deadline passed (between retries, or while waiting for headers)."""
+
+
+#: When the current thread's download must end (`time.monotonic()`), while one runs.
+_deadline = threading.local()
+
+
+def _remaining() -> float:
+    at = getattr(_deadline, "at", None)
+    return float("inf") if at is None else at - time.monotonic()
 
 
 def host_of(url: str) -> str:
@@ -127,7 +208,13 @@ class Http:
         with self._lock:
             if self._pool is None:
                 urllib3 = _urllib3()
-                retry = urllib3.FailFastRetry(
+                # A class of its own: urllib3 makes a new Retry object at every attempt.
+                retry_class = type(
+                    "PolicyRetry",
+                    (urllib3.FailFastRetry,),
+                    {"max_retry_after": self.policy.max_retry_after},
+                )
+                retry = retry_class(
                     total=self.policy.retries,
                     connect=self.policy.retries,
                     read=self.policy.retries,
@@ -148,6 +235,7 @@ class Http:
                     ),
                     headers={"User-Agent": USER_AGENT},
                 )
+                self._pool.pool_classes_by_scheme = urllib3.WATCHED_POOLS
             return self._pool
 
     def get(
@@ -198,12 +286,17 @@ class Http:
         )
 
         started = time.monotonic()
-
+        too_slow = f"took longer than {self.policy.deadline:g} s to download"
+        _deadline.at = started + self.policy.deadline
         try:
             response = pool.request(
                 "GET", url, headers=request_headers, preload_content=False, redirect=True
             )
+        except DeadlineExceeded:
+            raise FetchError(shown, too_slow) from None
         except MaxRetryError as error:
+            if time.monotonic() - started >= self.policy.deadline:
+                raise FetchError(shown, too_slow) from None
             reason = _describe(error.reason)
             if isinstance(error.reason, (ConnectTimeoutError, ReadTimeoutError)):
                 # Name resolution, refusal, connect timeout, silence: the host, not the path.
@@ -211,7 +304,11 @@ class Http:
                     self.unreachable[host] = reason + " (not asked again in this build)"
             raise FetchError(shown, reason) from None
         except (HTTPError, OSError) as error:
+            if time.monotonic() - started >= self.policy.deadline:
+                raise FetchError(shown, too_slow) from None
             raise FetchError(shown, _describe(error)) from None
+        finally:
+            _deadline.at = None
         try:
             status = response.status
             if status == 304:
@@ -232,9 +329,7 @@ class Http:
                 if len(body) > max_bytes:
                     raise FetchError(shown, f"is larger than the {max_bytes}-byte limit")
                 if time.monotonic() > deadline:
-                    raise FetchError(
-                        shown, f"took longer than {self.policy.deadline:g} s to download"
-                    )
+                    raise FetchError(shown, too_slow)
             return Response(url, status, bytes(body), _lower(response.headers))
         except FetchError:
             raise

@@ -89,6 +89,25 @@ class _Handler(SimpleHTTPRequestHandler):
                 fault = "503"
         if fault == "slow":
             time.sleep(self.server.slow_seconds)
+        elif fault == "retry-after":
+            # Busy, come back in 50 s: urllib3 would wait that long, each retry.
+            self.send_response(503)
+            self.send_header("Retry-After", "50")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        elif fault == "drip-headers":
+            # The status line and headers a byte at a time, each well inside the read
+            # timeout, for ever (until the client gives up).
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 100000:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(self.server.drip_seconds)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         elif fault and fault.isdigit():
             self.send_error(int(fault))
             return
@@ -141,7 +160,8 @@ class _Handler(SimpleHTTPRequestHandler):
 class ChartServer(ThreadingHTTPServer):
     """Serves `root`. `faults[path]` is a queue of what the next requests get:
     an HTTP status ("500"), "slow", "truncate", "corrupt", "drip" (the body a byte at a
-    time) or "silent" (headers sent, then nothing)."""
+    time), "drip-headers" (the headers a byte at a time), "retry-after" (503 with
+    `Retry-After: 50`) or "silent" (headers sent, then nothing)."""
 
     daemon_threads = True
 

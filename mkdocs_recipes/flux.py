@@ -160,17 +160,44 @@ def _check(key: str, value: Any) -> tuple[Any, tuple[str, str] | None]:
             return None, (f"git_repository {value!r} {problem}", "git_repository: flux-system")
         return value, None
     if key.endswith("_path"):
-        unknown = (
-            set(re.findall(r"{(\w*)}", value)) - _PLACEHOLDERS if isinstance(value, str) else set()
-        )
-        if not isinstance(value, str) or not value.startswith("/") or unknown:
+        problem = _path_problem(value)
+        if problem:
             return None, (
-                f"{key} {value!r} must be a path starting with '/'"
-                + (f"; unknown placeholder(s) {', '.join(sorted(unknown))}" if unknown else ""),
-                "placeholders: {namespace}, {repository}, {kustomization}, {release}, {chart}",
+                f"{key} {str(value)[:80]!r} {problem}",
+                "a path starting with '/' whose only braces are the placeholders {namespace}, "
+                "{repository}, {kustomization}, {release}, {chart}",
             )
         return value, None
     return value, None  # pragma: no cover - every field is handled above
+
+
+_PATH_FIELD = re.compile(r"\{([^{}]*)\}")
+#: A longer file path is no path a reader keeps in a repository.
+MAX_PATH_LENGTH = 512
+
+
+def _path_problem(value: Any) -> str | None:
+    """Why a `*_path` option is not a path template (None: it is one). Only the named
+    placeholders are fields: no format spec, conversion, attribute or index."""
+    if not isinstance(value, str):
+        return "is not a string"
+    if not value.startswith("/"):
+        return "must start with '/'"
+    if len(value) > MAX_PATH_LENGTH:
+        return f"is longer than {MAX_PATH_LENGTH} characters"
+    unknown = [name for name in _PATH_FIELD.findall(value) if name not in _PLACEHOLDERS]
+    if unknown:
+        return f"has unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}"
+    if "{" in _PATH_FIELD.sub("", value) or "}" in _PATH_FIELD.sub("", value):
+        return "has a brace that is not part of a placeholder"
+    return None
+
+
+def fill_path(template: str, recipe: Recipe) -> str:
+    """A `*_path` option with the recipe's names in its placeholders (a plain
+    substitution: the template was checked to hold nothing else)."""
+    values = _placeholders(recipe)
+    return _PATH_FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 @dataclass(frozen=True)
@@ -238,7 +265,7 @@ def namespace(recipe: Recipe, settings: FluxSettings) -> Manifest:
         "kind": "Namespace",
         "metadata": {"name": recipe.helmrelease_namespace},
     }
-    return Manifest(settings.namespace_path.format(**_placeholders(recipe)), body)
+    return Manifest(fill_path(settings.namespace_path, recipe), body)
 
 
 def source_name(recipe: Recipe, settings: FluxSettings) -> str:
@@ -265,7 +292,7 @@ def chart_source(recipe: Recipe, settings: FluxSettings) -> Manifest:
                 "layerSelector": {"mediaType": HELM_CHART_LAYER, "operation": "copy"},
             },
         }
-        return Manifest(settings.ocirepository_path.format(**_placeholders(recipe)), body)
+        return Manifest(fill_path(settings.ocirepository_path, recipe), body)
     spec: dict[str, Any] = {"interval": settings.repository_interval}
     if recipe.is_oci:
         spec["type"] = "oci"
@@ -278,7 +305,7 @@ def chart_source(recipe: Recipe, settings: FluxSettings) -> Manifest:
         "metadata": metadata,
         "spec": spec,
     }
-    return Manifest(settings.helmrepository_path.format(**_placeholders(recipe)), body)
+    return Manifest(fill_path(settings.helmrepository_path, recipe), body)
 
 
 def kustomization(recipe: Recipe, settings: FluxSettings) -> Manifest:
@@ -303,7 +330,7 @@ def kustomization(recipe: Recipe, settings: FluxSettings) -> Manifest:
             ],
         },
     }
-    return Manifest(settings.kustomization_path.format(**_placeholders(recipe)), body)
+    return Manifest(fill_path(settings.kustomization_path, recipe), body)
 
 
 def helm_release(
@@ -343,7 +370,7 @@ def helm_release(
         "metadata": {"name": recipe.helmrelease_name, "namespace": recipe.helmrelease_namespace},
         "spec": spec,
     }
-    return Manifest(settings.helmrelease_path.format(**_placeholders(recipe)), body)
+    return Manifest(fill_path(settings.helmrelease_path, recipe), body)
 
 
 def manifests(

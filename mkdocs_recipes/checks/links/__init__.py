@@ -22,13 +22,13 @@ links are never fetched.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...findings import Finding
+from ...suggest import Suggestions
 from .prose import external, prose_lines
 from .references import closest, definitions, undefined_references
 from .snippets import Snippets, snippet_folders
@@ -74,8 +74,9 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
             defined |= definitions(site.snippets.text(snippet))
         defined_by_page.append((page, defined))
         site_labels |= defined
+    site_suggestions = Suggestions(site_labels)
     for page, defined in defined_by_page:
-        suspects += _page_suspects(page, site, defined, site_labels)
+        suspects += _page_suspects(page, site, defined, site_labels, site_suggestions)
     for snippet, pages in sorted(including.items()):
         suspects += _snippet_suspects(snippet, pages, site)
     findings = []
@@ -106,15 +107,19 @@ def _stands(suspect: _Suspect, render: Render | None) -> bool:
 
 def _anchor_hint(anchor: str) -> Callable[[Any], str]:
     def hint(rendered: Any) -> str:
-        ids = sorted(i for i in rendered.ids if not i.startswith(("__", "fn:", "fnref:")))
-        close = difflib.get_close_matches(anchor, ids[:5000], n=1, cutoff=0.6)
-        return f"did you mean `#{close[0]}`?" if close else "link one of the page's headings"
+        ids = (i for i in rendered.ids if not i.startswith(("__", "fn:", "fnref:")))
+        close = Suggestions(ids).closest(anchor)
+        return f"did you mean `#{close}`?" if close else "link one of the page's headings"
 
     return hint
 
 
 def _page_suspects(
-    page: LinkedPage, site: SiteLinks, defined: set[str], site_labels: set[str]
+    page: LinkedPage,
+    site: SiteLinks,
+    defined: set[str],
+    site_labels: set[str],
+    site_suggestions: Suggestions,
 ) -> list[_Suspect]:
     suspects: list[_Suspect] = []
     here = page.src_path
@@ -124,8 +129,9 @@ def _page_suspects(
 
     # Labels are judged only where someone writes reference definitions.
     if site_labels and not site.autorefs and "][" in page.source:
+        page_suggestions = Suggestions(defined)
         for reference in undefined_references(page.source, defined):
-            close = closest(reference.written.lower(), defined, site_labels)
+            close = closest(reference.written.lower(), page_suggestions, site_suggestions)
             suspect(
                 "link-reference-undefined",
                 reference.line,

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from .prose import prose_lines
 
 _SETEXT = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
-_ATTR_ID = re.compile(r"\{:?[^}]*#([\w.:-]+)[^}]*\}")
-_HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")
+_ATTR_ID = re.compile(r"\{:?[^{}]{0,200}?#([\w.:-]{1,200})[^{}]{0,200}\}")
+_HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"'<>]{1,500})["']""")
 _PLAIN = re.compile(r"[\w .,()'-]*")
 
 Slugify = Callable[[str, str], str]

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CODE_SPAN = re.compile(r"(`{1,50})(?:.{1,2000}?)\1")
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ def prose_lines(text: str, needle: str = "") -> Iterator[Line]:
     """Lines outside fenced code, with inline code and HTML comments blanked; only those
     holding `needle`, when given (a fast way past lines that cannot matter)."""
     if "<!--" in text:
-        text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        text = _without_comments(text)
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=1):
         if fence is None and "`" not in line and "~~~" not in line:
@@ -39,6 +38,22 @@ def prose_lines(text: str, needle: str = "") -> Iterator[Line]:
             continue
         if needle in line:
             yield Line(number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+
+
+def _without_comments(text: str) -> str:
+    """`text` with each HTML comment blanked (its line breaks kept), in one pass: an
+    unclosed `<!--` hides the rest of the page, as it does in the browser."""
+    parts = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        end = len(text) if end == -1 else end + 3
+        parts.append(text[position:start])
+        comment = text[start:end]
+        parts.append("".join("\n" if c == "\n" else " " for c in comment))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def label(text: str) -> str:

@@ -8,15 +8,16 @@ undefined one is a typo worth a warning, with the closest defined label as a hin
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ...suggest import Suggestions
 from .prose import label, prose_lines
 
-_DEFINITION = re.compile(r"^[ \t]*\[([^\]^][^\]]*)\]:[ \t]*\S")
-_REFERENCE = re.compile(r"(?<!\\)!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\[([^\[\]]*)\]")
+# Bounded repetitions: no line can make these backtrack over it again and again.
+_DEFINITION = re.compile(r"^[ \t]{0,20}\[([^\]^][^\]]{0,500})\]:[ \t]*\S")
+_REFERENCE = re.compile(r"(?<!\\)!?\[((?:[^\[\]]|\[[^\[\]]{0,100}\]){0,300})\]\[([^\[\]]{0,300})\]")
 
 
 def definitions(text: str) -> set[str]:
@@ -49,12 +50,6 @@ def undefined_references(source: str, defined: set[str]) -> Iterator[Reference]:
             yield Reference(line.number, written, literal)
 
 
-def closest(name: str, page: Iterable[str], site: Iterable[str]) -> str | None:
+def closest(name: str, page: Suggestions, site: Suggestions) -> str | None:
     """The defined label `name` most likely meant: the page's own first, then the site's."""
-    for labels in (sorted(page), sorted(site)):
-        if len(labels) > 2000:
-            labels = labels[:2000]  # did-you-mean is a hint, never a quadratic cost
-        close = difflib.get_close_matches(name, labels, n=1, cutoff=0.6)
-        if close:
-            return close[0]
-    return None
+    return page.closest(name) or site.closest(name)

@@ -11,15 +11,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# Every repetition is bounded (link text, target, title), so that no line of a page can
+# make a pattern backtrack over it again and again: a link longer than that is no link a
+# page writes.
 _INLINE = re.compile(
-    r"(?<!\\)(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)"
+    r"(?<!\\)(!?)\[((?:[^\[\]]|\[[^\[\]]{0,100}\]){0,300})\]\(\s{0,20}<?([^()\s<>]{0,2000})>?"
+    r"(?:\s{1,20}[\"'(][^)\n]{0,500})?\)"
 )
-_HTML_SOURCE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I)
-_TARGET = r"(?:https?://|\.{0,2}/|#|[\w.-]+\.md\b)[^\s)]*"
-_SPACED = re.compile(r"(?<![\]\\])\[([^\[\]\n]+)\] \((" + _TARGET + r")\)")
-_UNCLOSED = re.compile(r"(?<!\\)\[[^\[\]\n]+\]\((" + _TARGET + r")[ \t]*$")
+_HTML_SOURCE = re.compile(r"<img\b[^<>]{0,1000}?\bsrc=[\"']([^\"'<>]{1,2000})[\"']", re.I)
+_TARGET = r"(?:https?://|\.{0,2}/|#|[\w.-]{1,500}\.md\b)[^\s)]{0,2000}"
+_SPACED = re.compile(r"(?<![\]\\])\[([^\[\]\n]{1,300})\] \((" + _TARGET + r")\)")
+_UNCLOSED = re.compile(r"(?<!\\)\[[^\[\]\n]{1,300}\]\((" + _TARGET + r")[ \t]*$")
 # `[text]( (/page/))`: Python-Markdown links to `(/page/)`, a path that exists nowhere.
-_STRAY = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\([ \t]*\((" + _TARGET + r")\)[ \t]*\)")
+_STRAY = re.compile(r"(?<!\\)\[([^\[\]\n]{1,300})\]\([ \t]{0,20}\((" + _TARGET + r")\)[ \t]*\)")
 
 
 @dataclass(frozen=True)

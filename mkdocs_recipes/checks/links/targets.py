@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from ...suggest import Suggestions
 from .headings import HeadingIds
 from .prose import external
 from .snippets import Snippets
@@ -48,6 +48,7 @@ class SiteLinks:
     display: Callable[[Path], str] = field(default=lambda p: p.as_posix())
     _estimates: dict[str, set[str]] = field(default_factory=dict)
     _by_path: dict[str, LinkedPage] = field(default_factory=dict)
+    _page_urls: Suggestions | None = None
 
     def page(self, src_path: str) -> LinkedPage | None:
         if not self._by_path:
@@ -63,6 +64,19 @@ class SiteLinks:
                 return None
             self._estimates[src_path] = self.headings.estimate(page.markdown)
         return self._estimates[src_path]
+
+    def page_urls(self) -> Suggestions:
+        """Did-you-mean among the site's page URLs (for links that match none)."""
+        if self._page_urls is None:
+            self._page_urls = Suggestions(
+                (
+                    u
+                    for u in self.urls
+                    if not u.endswith(".html") and "." not in u.rsplit("/", 1)[-1]
+                ),
+                cutoff=0.7,
+            )
+        return self._page_urls
 
     def page_for_url(self, path: str) -> str | None:
         """The src_path of the page or file an absolute site path leads to."""
@@ -114,14 +128,11 @@ def judge_target(
         if src is None and site.generated_url(path):
             return None
         if src is None:
-            pages = sorted(
-                u for u in site.urls if not u.endswith(".html") and "." not in u.rsplit("/", 1)[-1]
-            )
-            close = difflib.get_close_matches(path.strip("/") + "/", pages, n=1, cutoff=0.7)
+            close = site.page_urls().closest(path.strip("/") + "/")
             return Problem(
                 "link-absolute-unknown",
                 f"the site link `{path}` matches no page or file of this site",
-                f"did you mean `/{close[0]}`?"
+                f"did you mean `/{close}`?"
                 if close
                 else "link the page's source file relatively (`../section/page.md`), which "
                 "MkDocs checks and rewrites",
@@ -179,11 +190,11 @@ def _anchor_problem(src_path: str, anchor: str, site: SiteLinks) -> Problem | No
     ids = site.estimated_ids(src_path)
     if ids is None or anchor in ids:
         return None
-    close = difflib.get_close_matches(anchor, sorted(ids), n=1, cutoff=0.6)
+    close = Suggestions(ids).closest(anchor)
     return Problem(
         "link-anchor-missing",
         f"`{src_path}` has no heading or element with the id `{anchor}`",
-        f"did you mean `#{close[0]}`?" if close else "link one of the page's headings",
+        f"did you mean `#{close}`?" if close else "link one of the page's headings",
         anchor_page=src_path,
         anchor=anchor,
     )

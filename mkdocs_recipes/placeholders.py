@@ -32,9 +32,9 @@ _ELISION_LINE = re.compile(
 #: Blanks left for the reader inside a key or a value.
 _TOKEN = re.compile(
     r"""
-      <[A-Za-z_][\w.\- /]*>                 # <secretKey>, <your-domain>
-    | \[[A-Z][A-Z0-9_\-]*\]                 # [GCP_SA], [PROJECT_ID]
-    | \$\{[^}\s]+\}                         # ${VAR}
+      <[A-Za-z_][\w.\- /]{0,200}>           # <secretKey>, <your-domain>
+    | \[[A-Z][A-Z0-9_\-]{0,200}\]           # [GCP_SA], [PROJECT_ID]
+    | \$\{[^}\s]{1,200}\}                   # ${VAR}
     | \*{3,}                                # *****
     | \b(?:REPLACE_?ME|CHANGE_?ME|YOUR_[A-Z0-9_]+|FIXME|TODO)\b
     | \b[xX]{4,}\b                          # xxxx

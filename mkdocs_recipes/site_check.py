@@ -381,7 +381,27 @@ def missing_includes(pages: list[CheckedPage], include_dir: str | None) -> list[
     return findings
 
 
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_OPENING = re.compile(r"\{[{%#]")
+_CLOSING = {"{": "}}", "%": "%}", "#": "#}"}
+
+
+def jinja_tags(markdown: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each Jinja tag in `markdown`, in one pass; None when a tag opens
+    inside another or never closes (mkdocs-macros then judges the page itself)."""
+    tags: list[tuple[int, int]] = []
+    position = 0
+    while (opening := _OPENING.search(markdown, position)) is not None:
+        start = opening.start()
+        end = markdown.find(_CLOSING[markdown[start + 1]], start + 2)
+        if end == -1:
+            return None
+        end += 2
+        inner = _OPENING.search(markdown, start + 2, end - 2)
+        if inner is not None:
+            return None
+        tags.append((start, end))
+        position = end
+    return tags
 
 
 class _TagRenderer:
@@ -432,11 +452,13 @@ class _TagRenderer:
         if not rendered:
             return markdown  # mkdocs-macros leaves such a page as written
         meta = getattr(page, "meta", None) or {}
-        tags = list(_TAG.finditer(markdown))
-        if not tags:
+        spans = jinja_tags(markdown)
+        if spans is None:
+            return None
+        if not spans:
             return markdown
-        for tag in tags:
-            text = tag.group(0)
+        for start, end in spans:
+            text = markdown[start:end]
             if text.startswith("{#") or text[2] in "-+" or text[-3] in "-+":
                 return None
             if text.startswith("{%") and text[2:].split(None, 1)[:1] != ["include"]:
@@ -445,14 +467,14 @@ class _TagRenderer:
         parts = []
         position = 0
         try:
-            for tag in tags:
-                text = tag.group(0)
+            for start, end in spans:
+                text = markdown[start:end]
                 template = self.templates.get(text)
                 if template is None:
                     template = self.templates[text] = self.macros.env.from_string(text)
-                parts.append(markdown[position : tag.start()])
+                parts.append(markdown[position:start])
                 parts.append(template.render(**variables))
-                position = tag.end()
+                position = end
         except Exception:
             return None  # let mkdocs-macros render it, and report what fails
         parts.append(markdown[position:])

@@ -6,6 +6,7 @@ Exit status: 0 when all is well, 1 when there are findings at the failing level,
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from dataclasses import dataclass
@@ -182,11 +183,18 @@ def includes(folder: Path | None, force: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageProblem(f"{folder}: cannot create it ({error.strerror})") from None
+    refused = 0
     for name in PACKAGED_INCLUDES:
         ours = (INCLUDES_DIR / name).read_text(encoding="utf-8")
         target = folder / name
+        kind = _not_a_file(target)
+        if kind is not None:
+            # Writing through a link or into a device is never what the site meant.
+            click.echo(f"refused   {target} ({kind}; only regular files are written)")
+            refused += 1
+            continue
         try:
-            current = target.read_text(encoding="utf-8") if target.exists() else None
+            current = _small_text(target) if target.exists() else None
         except (OSError, UnicodeDecodeError):
             current = ""
         if current == ours:
@@ -196,10 +204,60 @@ def includes(folder: Path | None, force: bool) -> None:
             click.echo(f"kept      {target} (your own file; --force replaces it)")
             continue
         try:
-            target.write_text(ours, encoding="utf-8")
+            _write_atomically(target, ours)
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
         click.echo(f"{'replaced' if current is not None else 'wrote':<9} {target}")
+    if refused:
+        raise UsageProblem(
+            f"{refused} file(s) in {folder} are not regular files and were left alone"
+        )
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What `path` is when it exists and is not a regular file (a link, a device...)."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot be examined ({error.strerror})"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a device or socket"
+
+
+def _small_text(path: Path, limit: int = 1024 * 1024) -> str:
+    """A regular file's text, read within `limit` (an include file is a few lines)."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    return "" if len(data) > limit else data.decode("utf-8")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """`text` into `target` through a temporary file beside it and a rename: a reader
+    never sees half a file, and a link put there meanwhile is replaced, not followed."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:

@@ -186,9 +186,29 @@ def test_index_urls_never_read_local_files(tmp_path, fresh_chart_server) -> None
     resolution = resolve_oauth2_proxy(tmp_path, fresh_chart_server)
     assert resolution.chart is None
     (problem,) = resolution.problems
-    assert problem.code == "chart-unavailable" and "outside every mirror folder" in problem.message
+    assert problem.code == "chart-unavailable" and "names a file: download URL" in problem.message
     cached = list((tmp_path / "cache").rglob("*.tgz"))
     assert cached == []
+
+
+def test_a_remote_index_cannot_name_a_file_in_a_mirror_folder(tmp_path, fresh_chart_server) -> None:
+    # The mirror folder is one mkdocs.yml names, so its files may be read, but only through
+    # the mirror: a remote index that names one by its file:// URL is refused.
+    mirror_folder = tmp_path / "mirror"
+    write_repository([CHARTS / "oauth2-proxy" / "6.18.3"], mirror_folder)
+    index_path = fresh_chart_server.root / "oauth2-proxy" / "index.yaml"
+    index = yaml.safe_load(index_path.read_text())
+    for entry in index["entries"]["oauth2-proxy"]:
+        entry["urls"] = [(mirror_folder / "oauth2-proxy-6.18.3.tgz").as_uri()]
+        entry.pop("digest", None)
+    index_path.write_text(yaml.safe_dump(index))
+    mirror = Mirror.parse("https://charts.example.org/", "mirror", tmp_path)
+    resolver = ChartResolver(ResolverSettings(cache_dir=tmp_path / "cache", mirrors=(mirror,)))
+    key = ChartKey(f"{fresh_chart_server.url}/oauth2-proxy", "oauth2-proxy", "6.18.x")
+    resolution = resolver.resolve(key)
+    assert resolution.chart is None
+    assert "names a file: download URL" in resolution.problems[0].message
+    assert list((tmp_path / "cache").rglob("*.tgz")) == []
 
 
 def test_a_mirror_folder_keeps_its_files_inside(tmp_path) -> None:
@@ -201,7 +221,7 @@ def test_a_mirror_folder_keeps_its_files_inside(tmp_path) -> None:
     mirror = Mirror.parse("https://charts.example.org/", "mirror", tmp_path)
     key = ChartKey("https://charts.example.org/", "oauth2-proxy", "6.x")
     for url, reason in (
-        (outside.as_uri(), "outside every mirror folder"),
+        (outside.as_uri(), "names a file: download URL"),
         # Relative URLs are resolved against the repository's URL first: `..` stays inside.
         ("../outside.tgz", "no such file in the mirror folder"),
     ):

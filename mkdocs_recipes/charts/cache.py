@@ -43,8 +43,13 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 def valid_digest(digest: str) -> bool:
     """Whether `digest` is a sha256 (`sha256:` and 64 hex digits, or the digits alone):
-    only such a digest may ever become part of a file name."""
-    return bool(_SHA256_HEX.fullmatch(normalise_digest(digest)))
+    only such a digest may ever become part of a file name. Another algorithm's prefix
+    (`md5:` and 64 hex digits) is not one."""
+    text = digest.strip().lower()
+    prefix, colon, _ = text.partition(":")
+    if colon and prefix != "sha256":
+        return False
+    return bool(_SHA256_HEX.fullmatch(normalise_digest(text)))
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,21 @@ class RepositoryIndex:
         if not entry.urls:
             raise IndexFormatError(f"{entry.name} {entry.version} lists no download URL")
         target = entry.urls[0]
-        if urlsplit(target).scheme:
+        try:
+            scheme = urlsplit(target).scheme.lower()
+        except ValueError:
+            raise IndexFormatError(
+                f"{entry.name} {entry.version} has a malformed download URL"
+            ) from None
+        if scheme:
+            if scheme not in ("http", "https", "oci"):
+                # An index is remote data: it never names a local file (only a mirror in
+                # mkdocs.yml does), nor any other scheme.
+                raise IndexFormatError(
+                    f"{entry.name} {entry.version} names a {scheme}: download URL, which is "
+                    "not fetched (only http, https and oci; local folders only through a "
+                    "mirror in mkdocs.yml)"
+                )
             return target
         base = self.url if self.url.endswith("/") else self.url + "/"
         # urljoin only joins schemes it knows; an oci:// base (mirrored to a folder) too.

@@ -127,6 +127,9 @@ class Lockfile:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(self.render())
+            # It is meant to be committed and read by every build: not private (mkstemp
+            # makes 0600).
+            os.chmod(temporary, 0o644)
             os.replace(temporary, self.path)
         except BaseException:
             with contextlib.suppress(OSError):

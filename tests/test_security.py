@@ -21,6 +21,7 @@ from mkdocs_recipes.charts.package import write_repository
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
 from mkdocs_recipes.flux import FluxSettings
 from support.chartrepo import CHARTS
+from support.waiting import bounded
 
 RECIPE = """\
 ---
@@ -41,25 +42,6 @@ def alias_bomb(levels: int = 9, indent: str = "") -> str:
         refs = ", ".join([f"*a{n - 1}"] * 10)
         lines.append(f"{indent}a{n}: &a{n} [{refs}]")
     return "\n".join(lines)
-
-
-def bounded(function, seconds: float = 60.0):
-    """Run `function` in a thread; fail if it does not end in `seconds`."""
-    result: dict = {}
-
-    def target() -> None:
-        try:
-            result["value"] = function()
-        except BaseException as error:  # re-raised in the test's own thread
-            result["error"] = error
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
 
 
 def codes(state) -> list[tuple[int, str]]:

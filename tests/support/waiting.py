@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -20,3 +21,22 @@ def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def bounded(function, seconds: float = 60.0):
+    """Run `function` in a thread; fail if it does not end in `seconds`."""
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = function()
+        except BaseException as error:  # re-raised in the test's own thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

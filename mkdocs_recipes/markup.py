@@ -76,6 +76,8 @@ def link_target(url: str) -> str | None:
         return None
     if parts.scheme and parts.scheme.lower() not in LINK_SCHEMES:
         return None
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return None  # `https:x`, `https:https://...`: no host to go to
     if not parts.scheme and ":" in decoded.split("/", 1)[0]:
         return None  # `javascript:...` that urlsplit did not read as a scheme
     if parts.username is not None or parts.password is not None:

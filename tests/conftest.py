@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,20 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("robustness counts")
         for name, count in sorted(COUNTS.items()):
             terminalreporter.write_line(f"{count:>8}  {name}")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        help="run the fuzz suite's long campaign (25 times the inputs: about 50,000)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Read when tests/test_fuzz.py is collected, after this.
+    if config.getoption("--fuzz-long"):
+        os.environ["MKDOCS_RECIPES_FUZZ_LONG"] = "1"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,7 +1,15 @@
 """Fuzzing: mutated pages, front-matter and values blocks. For any input, the analysis
-returns findings; no exception escapes. Counts are printed at the end of the run."""
+returns findings; no exception escapes; no finding carries a control character into a log
+line, and the findings and footer the plugin writes into a page hold no element or
+attribute it did not mean to write. Counts are printed at the end of the run.
+
+About 2,400 inputs per run; `pytest tests/test_fuzz.py --fuzz-long` runs 25 times as many
+(the campaign whose figures the security page gives)."""
 
 from __future__ import annotations
+
+import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +26,11 @@ from mkdocs_recipes.frontmatter import read_front_matter
 from mkdocs_recipes.pages import code_blocks
 from support.chartrepo import CHARTS
 from support.counts import COUNTS
+from support.markup_oracle import HOSTILE, forged_lines, markup_problems
 from support.paths import SEED_RECIPE
+
+#: The long campaign (`--fuzz-long`) runs this many times the inputs.
+SCALE = 25 if os.environ.get("MKDOCS_RECIPES_FUZZ_LONG") == "1" else 1
 
 SEED = SEED_RECIPE.read_text(encoding="utf-8")
 PIECES = [
@@ -65,6 +77,7 @@ PIECES = [
     "null",
     "<<: *a",
     "? ",
+    *HOSTILE,
 ]
 
 
@@ -85,7 +98,9 @@ def mutated(draw, base: str) -> str:
     return text
 
 
-FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=400 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @FUZZ
@@ -131,10 +146,45 @@ VALUES = """\
 """
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=400 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
 @given(page=mutated(VALUES))
 def test_any_values_block_gives_findings_not_exceptions(page: str, oauth2_proxy_model) -> None:
     COUNTS["fuzz: mutated values blocks checked against a real chart"] += 1
     blocks = [read_yaml_block(b) for b in code_blocks(page) if b.is_yaml]
     parsed = [b for b in blocks if b.error is None]
     check_values_blocks(parsed, oauth2_proxy_model, "p.md")
+
+
+_ADMONITION = re.compile(r'<div class="admonition (?:danger|warning)">.*?</div>', re.S)
+
+
+@settings(max_examples=1200 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated(SEED + "\n```yaml\n    zzz: 1\n    " + "\n    ".join(HOSTILE[:4]) + ": 2\n```\n"))
+def test_what_the_plugin_writes_is_safe_for_any_page(page: str) -> None:
+    """The log oracle (no line a finding prints begins with, or holds, page-controlled
+    control characters) and the HTML oracle (the findings shown in the page and the
+    recipe footer hold only the markup the plugin writes)."""
+    import markdown
+
+    from mkdocs_recipes import flux
+    from mkdocs_recipes.macros import _footer
+    from mkdocs_recipes.page_findings import SHOWN, mark_blocks, show_findings
+
+    COUNTS["fuzz: pages through the log and HTML oracles"] += 1
+    state = analyse_page(page, "p.md", FluxSettings())
+    log = "\n".join(f.as_text() for f in state.findings)
+    assert forged_lines(log) == []
+    assert all("\n" not in f.as_text() for f in state.findings)
+    body = page.split("\n---\n", 1)[-1]
+    marked = mark_blocks(body, page, state.findings)
+    shown = show_findings(marked.markdown, marked, state.findings)
+    extensions = ["admonition", "pymdownx.superfences", "pymdownx.magiclink"]
+    html = markdown.markdown(shown, extensions=extensions)
+    boxes = _ADMONITION.findall(html)
+    if any(f.severity in SHOWN for f in state.findings):
+        assert boxes
+    for box in boxes:
+        assert markup_problems(box) == [], box
+    if state.recipe is not None:
+        footer = markdown.markdown(_footer(state, flux.FluxSettings(), 0), extensions=extensions)
+        assert markup_problems(footer, frozenset({"ul", "li", "a", "code", "p"})) == [], footer

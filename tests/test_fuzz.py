@@ -188,3 +188,74 @@ def test_what_the_plugin_writes_is_safe_for_any_page(page: str) -> None:
     if state.recipe is not None:
         footer = markdown.markdown(_footer(state, flux.FluxSettings(), 0), extensions=extensions)
         assert markup_problems(footer, frozenset({"ul", "li", "a", "code", "p"})) == [], footer
+
+
+#: Pieces a hostile page repeats to make a pattern backtrack.
+REPEATED = [
+    "[",
+    "[a]",
+    "[a][",
+    "![x](",
+    "[a] (",
+    "[a](http://",
+    "[a]( (",
+    "<img ",
+    "`",
+    "``a",
+    "[a]:",
+    "# ",
+    "#",
+    "{#a ",
+    "<!--",
+    "{{",
+    "{%",
+    "${",
+    "<a",
+    "[A",
+    ": ",
+    "- ",
+    "a: b [1]\n",
+    "...\n   b: 1\n",
+    "\t",
+    "\u00a0",
+    "]",
+    "](",
+    "<",
+    "&#",
+    "*",
+    "_",
+]
+
+
+@settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    piece=st.sampled_from(REPEATED),
+    count=st.integers(1000, 20000),
+    wrapped=st.sampled_from(["prose", "heading", "yaml"]),
+)
+def test_no_repetition_makes_the_page_checks_slow(piece: str, count: int, wrapped: str) -> None:
+    """Each input under a time bound: the link, heading and YAML readers are linear."""
+    import time
+
+    from markdown.extensions.toc import slugify
+
+    from mkdocs_recipes.checks.links.headings import HeadingIds
+    from mkdocs_recipes.checks.links.prose import prose_lines
+    from mkdocs_recipes.checks.links.references import definitions, undefined_references
+    from mkdocs_recipes.checks.links.syntax import link_targets, malformed
+    from mkdocs_recipes.site_check import jinja_tags
+
+    COUNTS["fuzz: repeated pieces timed"] += 1
+    body = piece * count
+    text = {"prose": body, "heading": "# " + body, "yaml": f"```yaml\n{body}\n```\n"}[wrapped]
+    started = time.monotonic()
+    list(undefined_references(text, {"x"}))
+    definitions(text)
+    for line in prose_lines(text):
+        link_targets(line.text)
+        list(malformed(line.text))
+    HeadingIds(slugify).estimate(text)
+    jinja_tags(text)
+    for block in code_blocks(text):
+        read_yaml_block(block)
+    assert time.monotonic() - started < 5, (piece, count, wrapped)

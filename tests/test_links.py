@@ -215,3 +215,13 @@ def test_images_in_raw_html_resolve_against_the_page_url(tmp_path, monkeypatch) 
     )
     found = _findings(_site(tmp_path, {"docs/a/b/guide.md": page}), monkeypatch)
     assert [(line, code) for _, line, code, _ in found] == [(4, "image-missing")]
+
+
+def test_links_written_inside_raw_html_are_not_judged(tmp_path, monkeypatch) -> None:
+    # Python-Markdown leaves Markdown inside a raw HTML block as text: no link, no image.
+    page = (
+        "# Home\n\n<div>\n[a](/nowhere/) ![b](missing.png) [c](#nope)\n</div>\n\n"
+        "[d](/nowhere-either/)\n"
+    )
+    found = _findings(_site(tmp_path, {"docs/index.md": page}), monkeypatch)
+    assert [(line, code) for _, line, code, _ in found] == [(7, "link-absolute-unknown")]

@@ -165,7 +165,10 @@ def _page_suspects(
             problem = judge_target(page, target, image, site, raw_html=raw_html)
             if problem is None:
                 continue
-            judge: dict[str, Any] = {}
+            # A link the page really makes (not text inside raw HTML or a code span the
+            # quick reading missed); an `<img>` tag is raw HTML itself and is judged as
+            # written.
+            judge: dict[str, Any] = {} if raw_html else {"page": here, "holds": _links_hold(target)}
             if problem.anchor_page is not None:
                 anchor = problem.anchor
                 # A link the page really makes, to an id the target really lacks.

@@ -9,7 +9,6 @@ each, at their site-wide level (or handed to a sink: `mkdocs-recipes check`).
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,7 +20,7 @@ from .charts.lockfile import Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .checks.api_versions import check_template_text
 from .config import RecipesConfig
-from .findings import Finding, Severity
+from .findings import Finding, Severity, display_path
 from .included_files import IncludeFolders
 from .prefetch import prefetch
 from .project import SettingsError, resolver_settings
@@ -46,15 +45,6 @@ Render = Callable[[str], str]
 
 class SetupError(ValueError):
     """An option the engine cannot start with; the message names it."""
-
-
-def display_path(path: str) -> str:
-    """A file as ruff and yamllint print it: relative to the working directory (so that
-    `mkdocs build -f hack/docs/mkdocs.yml` and CI annotations name the right file)."""
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:  # another drive, on Windows
-        return Path(path).as_posix()
 
 
 class Session:

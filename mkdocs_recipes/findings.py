@@ -8,9 +8,20 @@ the two in step.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .plain_text import visible, without_credentials
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A file as ruff and yamllint print it: relative to the working directory (so that
+    `mkdocs build -f hack/docs/mkdocs.yml` and CI annotations name the right file)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive, on Windows
+        return Path(path).as_posix()
 
 
 class Severity(str, enum.Enum):

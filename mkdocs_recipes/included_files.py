@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .findings import display_path
+
 #: markdown-include: `{!path!}`, `{!path!lines=1 3-5}`.
 _MARKDOWN_INCLUDE = re.compile(r"^\s*\{!\s*(?P<name>.+?)\s*!(?P<lines>\s*lines=[\d\s-]*)?\}\s*$")
 #: pymdownx.snippets: `--8<-- "path"` (`;--8<--` is an escaped, shown one).
@@ -35,10 +37,7 @@ class IncludedFile:
     @property
     def shown(self) -> str:
         """As findings name it: relative to the working directory."""
-        try:
-            return Path(os.path.relpath(self.path)).as_posix()
-        except ValueError:  # another drive, on Windows
-            return self.path.as_posix()
+        return display_path(self.path)
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,7 @@ class IncludeFolders:
             include = (_folder(settings.get("base_path", "."), cwd),)
         snippets: tuple[Path, ...] = ()
         if "pymdownx.snippets" in names:
-            settings = configs.get("pymdownx.snippets") or {}
-            base = settings.get("base_path", ["."])
-            bases = [base] if isinstance(base, str) else list(base or [])
-            snippets = tuple(_folder(b, cwd) for b in bases)
+            snippets = tuple(_folder(b, cwd) for b in snippet_base_paths(configs))
         allowed = tuple(dict.fromkeys((root.resolve(), cwd.resolve(), *include, *snippets)))
         return cls(include, snippets, allowed)
 
@@ -126,6 +122,13 @@ class IncludeFolders:
                 continue
             return IncludedFile(candidate, text)
         return None
+
+
+def snippet_base_paths(configs: dict[str, Any]) -> list[str]:
+    """pymdownx.snippets' `base_path` setting, as a list (its default is the cwd)."""
+    settings = configs.get("pymdownx.snippets") or {}
+    base = settings.get("base_path", ["."])
+    return [str(b) for b in ([base] if isinstance(base, str) else list(base or []))]
 
 
 def _folder(entry: object, cwd: Path) -> Path:

@@ -48,6 +48,8 @@ def code_span(text: str) -> str:
 #: What a link may point at from a page the plugin writes.
 LINK_SCHEMES = ("http", "https", "mailto")
 _URL_KEEP = ":/?#[]@!$&'()*+,;=%-._~"
+#: What a browser drops from the start of a URL before reading its scheme.
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 
 
 def decoded_url(url: str) -> str:
@@ -58,10 +60,7 @@ def decoded_url(url: str) -> str:
         if decoded == url:
             break
         url = decoded
-    return url.lstrip(
-        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
-        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
-    )
+    return url.lstrip(_C0_AND_SPACE)
 
 
 def link_target(url: str) -> str | None:

@@ -10,9 +10,6 @@ suspected problem are converted, once each.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -115,7 +112,6 @@ class SiteMarkdown:
         self.extensions = extensions
         self.extension_configs = extension_configs
         self._pages: dict[str, RenderedPage | None] = {}
-        self.converted = 0
 
     @classmethod
     def from_config(cls, config: Any) -> SiteMarkdown:
@@ -135,26 +131,8 @@ class SiteMarkdown:
             md.preprocessors.register(_RawHtmlIds(md, page), "mkdocs_recipes_raw_ids", 21)
             # Last of all tree processors: every id is given by then (toc, attr_list, tabs).
             md.treeprocessors.register(_Collector(md, page), "mkdocs_recipes_collect", -100)
-            # Extensions print their own complaints (markdown-include) and log them; those
-            # are the build's to show, and stdout is `check`'s report.
-            with contextlib.redirect_stdout(io.StringIO()), _silenced():
-                md.convert(text)
-            self.converted += 1
+            md.convert(text)
         except Exception:
             result = None
         self._pages[key] = result
         return result
-
-
-@contextlib.contextmanager
-def _silenced():
-    logger = logging.getLogger()
-    mkdocs = logging.getLogger("mkdocs")
-    levels = (logger.level, mkdocs.level)
-    logger.setLevel(logging.CRITICAL)
-    mkdocs.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(levels[0])
-        mkdocs.setLevel(levels[1])

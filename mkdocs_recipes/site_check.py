@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from .checks.across import check_recipes_together
 from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
 from .checks.links.headings import HeadingIds
-from .findings import Finding
+from .findings import Finding, display_path
 from .page_findings import front_matter_lines
 from .pluglet import pluglet_aside, recipes_options
 from .project import OFFLINE_ENV
@@ -82,7 +82,6 @@ def check_site(
     from mkdocs.structure.files import get_files
     from mkdocs.structure.pages import Page
 
-    from .engine import display_path
     from .plugin import RecipesPlugin, _macros_plugin
 
     report = SiteReport()
@@ -111,8 +110,8 @@ def check_site(
             recipes.sink = report.findings.append
             recipes.emit_yaml = False  # links and headings are read, not the manifests
             recipes.progress = progress
-            others = _SitePlugins(config, skip=(macros, recipes))
-            config = others.configure(config, macros, recipes, pluglet_site)
+            others = _SitePlugins(macros, recipes)
+            config = others.configure(config, pluglet_site)
         except PluginError as error:
             raise SiteCheckError(str(error)) from None
         except Exception as error:  # a plugin that cannot start (mkdocs-macros' include_dir)
@@ -192,9 +191,16 @@ def check_site(
         site = site_links(config, files, report.pages)
         site_markdown = SiteMarkdown.from_config(config)
         by_path = {page.src_path: page.markdown for page in report.pages}
-        findings = check_links(
-            site, lambda src: site_markdown.render(src, by_path[src]) if src in by_path else None
-        )
+
+        def render(src: str) -> Any:
+            if src not in by_path:
+                return None
+            # Extensions print and log their own complaints (markdown-include): those
+            # are the build's to show.
+            with quieted(logging.CRITICAL, "", "mkdocs"), _captured_output():
+                return site_markdown.render(src, by_path[src])
+
+        findings = check_links(site, render)
         findings += check_recipes_together(report.pages, recipes.flux_settings)
         if pluglet_site:
             findings += missing_includes(report.pages, macros.config.get("include_dir"))
@@ -204,41 +210,47 @@ def check_site(
 
 
 class _SitePlugins:
-    """The site's other plugins, run for the events that decide which files the build
-    publishes (`config`, `pre_build`, `files`), in the build's order. A plugin that fails
-    there is left out of the later events; its own build would show why."""
+    """The site's plugins, run for the events that decide which files the build publishes
+    (`config`, `pre_build`, `files`, `nav`), in the build's order: `macros` and `recipes`
+    as `check` needs them, the others as the build runs them. A plugin that fails there
+    is left out of the later events; its own build would show why."""
 
-    def __init__(self, config: Any, skip: tuple[Any, Any]) -> None:
-        self.config = config
-        self.skip = skip
+    def __init__(self, macros: Any, recipes: Any) -> None:
+        self.macros = macros
+        self.recipes = recipes
         self.failed: set[int] = set()
 
-    def configure(self, config: Any, macros: Any, recipes: Any, pluglet_site: bool) -> Any:
+    def _others(self, config: Any, event: str) -> list[Any]:
+        return [
+            method
+            for method in config.plugins.events.get(event, [])
+            if getattr(method, "__self__", None) not in (self.macros, self.recipes)
+        ]
+
+    def configure(self, config: Any, pluglet_site: bool) -> Any:
         for method in list(config.plugins.events.get("config", [])):
             owner = getattr(method, "__self__", None)
-            if owner is macros:
+            if owner is self.macros:
                 with pluglet_aside():
                     method(config)
-            elif owner is recipes:
+            elif owner is self.recipes:
                 method(config)
             else:
                 config = self._run(method, config) or config
         if pluglet_site:
-            recipes.on_config(config)
-        for method in list(config.plugins.events.get("pre_build", [])):
-            if getattr(method, "__self__", None) not in self.skip:
-                self._run(method, config=config)
+            self.recipes.on_config(config)
+        for method in self._others(config, "pre_build"):
+            self._run(method, config=config)
         return config
 
     def files(self, files: Any, config: Any) -> Any:
         from mkdocs.structure.files import set_exclusions
 
-        macros, recipes = self.skip
         for method in list(config.plugins.events.get("files", [])):
             owner = getattr(method, "__self__", None)
-            if owner is recipes:
+            if owner is self.recipes:
                 files = method(files, config=config) or files  # its prefetch
-            elif owner is not macros:
+            elif owner is not self.macros:
                 files = self._run(method, files, config=config) or files
         set_exclusions(files, config)
         return files
@@ -246,19 +258,14 @@ class _SitePlugins:
     def nav(self, files: Any, config: Any) -> Any:
         from mkdocs.structure.nav import get_navigation
 
-        # Its warnings (a nav entry without a page) are the build's to print.
-        logger = logging.getLogger("mkdocs.structure.nav")
-        level = logger.level
-        logger.setLevel(logging.ERROR)
         try:
-            nav = get_navigation(files, config)
+            # Its warnings (a nav entry without a page) are the build's to print.
+            with quieted(logging.ERROR, "mkdocs.structure.nav"):
+                nav = get_navigation(files, config)
         except Exception:
             return None
-        finally:
-            logger.setLevel(level)
-        for method in list(config.plugins.events.get("nav", [])):
-            if getattr(method, "__self__", None) not in self.skip:
-                nav = self._run(method, nav, config=config, files=files) or nav
+        for method in self._others(config, "nav"):
+            nav = self._run(method, nav, config=config, files=files) or nav
         return nav
 
     def _run(self, method: Any, *arguments: Any, **keywords: Any) -> Any:
@@ -274,8 +281,6 @@ class _SitePlugins:
 
 def site_links(config: Any, files: Any, pages: list[CheckedPage]) -> SiteLinks:
     """What the link checks need of the site, from its configuration and files."""
-    from .engine import display_path
-
     urls: dict[str, str] = {}
     for file in files:
         url = file.url.lstrip("/")
@@ -332,16 +337,11 @@ def _macros_render(
 ) -> tuple[str, tuple[int, str] | None]:
     """mkdocs-macros' rendering of a page, its complaints kept off the terminal: (the
     Markdown, None), or (the page as written, (line in the Markdown, what is wrong))."""
-    logger = logging.getLogger("mkdocs.plugins.macros")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with quieted(logging.CRITICAL, "mkdocs.plugins.macros"), _captured_output():
             result = macros.on_page_markdown(markdown, page=page, config=config) or markdown
     except (Exception, SystemExit) as error:  # `on_error_fail: true` exits
         return markdown, (1, f"{type(error).__name__}: {str(error)[:200]}")
-    finally:
-        logger.setLevel(level)
     if result.startswith(("# _Macro Syntax Error_", "# _Macro Rendering Error_")):
         found = _MACROS_LINE.search(result)
         if found:
@@ -498,14 +498,27 @@ def _offline(offline: bool):
 
 
 @contextmanager
-def _quiet_mkdocs():
-    """MkDocs' and mkdocs-macros' own INFO lines are not findings; warnings still show."""
-    loggers = [logging.getLogger(name) for name in ("mkdocs", "mkdocs.plugins.macros")]
+def quieted(level: int, *names: str):
+    """The loggers `names` (the root logger for "") set to `level` for a while."""
+    loggers = [logging.getLogger(name or None) for name in names]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
-        logger.setLevel(logging.WARNING)
+        logger.setLevel(level)
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        for logger, before in zip(loggers, levels, strict=True):
+            logger.setLevel(before)
+
+
+@contextmanager
+def _captured_output():
+    """What a plugin or extension prints (on stdout, which is `check`'s report, or on
+    stderr, where CI reads workflow commands) is not shown."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
+
+
+def _quiet_mkdocs():
+    """MkDocs' and mkdocs-macros' own INFO lines are not findings; warnings still show."""
+    return quieted(logging.WARNING, "mkdocs", "mkdocs.plugins.macros")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...included_files import SNIPPET_LINE
+from ...included_files import SNIPPET_LINE, snippet_base_paths
 
 _SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 #: pymdownx.snippets stops following nested snippets deeper than this.
@@ -100,10 +100,7 @@ def _names(text: str) -> Iterable[str]:
 def snippet_folders(config: object) -> list[Path]:
     """The folders pymdownx.snippets reads from (`base_path`; relative to mkdocs.yml or
     to the working directory), those that exist."""
-    mdx = getattr(config, "mdx_configs", None) or {}
-    snippets = mdx.get("pymdownx.snippets") or {}
-    base = snippets.get("base_path", ["."])
-    bases = [base] if isinstance(base, str) else list(base or [])
+    bases = snippet_base_paths(getattr(config, "mdx_configs", None) or {})
     root = Path(getattr(config, "config_file_path", None) or ".").resolve().parent
     folders: list[Path] = []
     for entry in bases:

@@ -6,7 +6,6 @@ Exit status: 0 when all is well, 1 when there are findings at the failing level,
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import sys
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .charts.cache import atomic_write
 from .charts.lockfile import LockEntry, Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
@@ -204,7 +204,7 @@ def includes(folder: Path | None, force: bool) -> None:
             click.echo(f"kept      {target} (your own file; --force replaces it)")
             continue
         try:
-            _write_atomically(target, ours)
+            atomic_write(target, ours.encode("utf-8"), mode=0o644)
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
         click.echo(f"{'replaced' if current is not None else 'wrote':<9} {target}")
@@ -240,24 +240,6 @@ def _small_text(path: Path, limit: int = 1024 * 1024) -> str:
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     return "" if len(data) > limit else data.decode("utf-8")
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """`text` into `target` through a temporary file beside it and a rename: a reader
-    never sees half a file, and a link put there meanwhile is replaced, not followed."""
-    import os
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:

@@ -107,7 +107,7 @@ class ChartCache:
             "last_modified": listing.last_modified,
             "data": listing.data,
         }
-        _atomic_write(self._listing_path(url), json.dumps(payload).encode("utf-8"))
+        atomic_write(self._listing_path(url), json.dumps(payload).encode("utf-8"))
 
     # Chart archives ---------------------------------------------------------------
 
@@ -136,11 +136,14 @@ class ChartCache:
         digest = sha256_hex(data)
         path = self._chart_path(digest)
         if not path.exists():
-            _atomic_write(path, data)
+            atomic_write(path, data)
         return digest
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """`data` into `path` through a temporary file beside it and a rename: a reader never
+    sees half a file, and a link put at `path` is replaced, not followed. `mode`: the
+    file's permissions (mkstemp makes 0600, right for the cache)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
@@ -148,6 +151,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         _remove(Path(temporary))

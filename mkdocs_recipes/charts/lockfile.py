@@ -6,16 +6,13 @@ can run offline once the charts are cached.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-from .cache import valid_digest
+from .cache import atomic_write, valid_digest
 
 LOCKFILE_NAME = "recipes.lock"
 LOCK_FORMAT = 1
@@ -121,17 +118,6 @@ class Lockfile:
         return _HEADER + body
 
     def save(self) -> None:
-        """Write the lockfile atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".recipes-lock-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(self.render())
-            # It is meant to be committed and read by every build: not private (mkstemp
-            # makes 0600).
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        """Write the lockfile atomically, readable by all: it is meant to be committed and
+        read by every build."""
+        atomic_write(self.path, self.render().encode("utf-8"), mode=0o644)

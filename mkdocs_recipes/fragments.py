@@ -160,13 +160,12 @@ def _read_fragments(text: str, stand_ins: list[StandIn]) -> tuple[YamlDocument, 
     either). Only the part before the first elision is the block's own top level: its
     documents are the block's; the parts after are checked for syntax alone."""
     documents: tuple[YamlDocument, ...] = ()
-    first = min(s.index for s in stand_ins if s.kind == ELISION)
-    for number, part in enumerate(fragments_after_elisions(text, stand_ins)):
+    for start, part in fragments_after_elisions(text, stand_ins):
         parsed, error = _parse(part)
         if error is not None:
             return None
-        if number == 0 and any(line.strip() for line in part.split("\n")[:first]):
-            documents = parsed
+        if start == 0:
+            documents = parsed  # its lines are the block's own
     return documents
 
 

@@ -118,11 +118,12 @@ def without_callouts(text: str) -> str:
     return "\n".join(lines)
 
 
-def fragments_after_elisions(text: str, stand_ins: list[StandIn]) -> list[str]:
-    """`text` split where lines were elided, each part on its own: the lines after an
-    elision belong under a parent the example left out, so each part is dedented to its
-    first line (and split again where it closes that unknown parent). Every part keeps
-    the block's line count (other lines blank), so parse errors keep their lines."""
+def fragments_after_elisions(text: str, stand_ins: list[StandIn]) -> list[tuple[int, str]]:
+    """`text` split where lines were elided, each part on its own, as (its first line's
+    index, its text): the lines after an elision belong under a parent the example left
+    out, so each part is dedented to its first line (and split again where it closes that
+    unknown parent). A part holds only its own lines, so reading all of them costs one
+    reading of the block; the part that starts the block keeps its line numbers."""
     lines = text.split("\n")
     cuts = sorted({s.index for s in stand_ins if s.kind == ELISION})
     parts: list[list[int]] = []
@@ -136,10 +137,7 @@ def fragments_after_elisions(text: str, stand_ins: list[StandIn]) -> list[str]:
         if not content:
             continue
         indent = min(len(lines[i]) - len(lines[i].lstrip(" ")) for i in content)
-        chosen = set(part)
-        texts.append(
-            "\n".join(line[indent:] if i in chosen else "" for i, line in enumerate(lines))
-        )
+        texts.append((part[0], "\n".join(lines[i][indent:] for i in part)))
     return texts
 
 

@@ -20,6 +20,8 @@ _SETEXT = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
 _ATTR_ID = re.compile(r"\{:?[^{}]{0,200}?#([\w.:-]{1,200})[^{}]{0,200}\}")
 _HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"'<>]{1,500})["']""")
 _PLAIN = re.compile(r"[\w .,()'-]*")
+#: Characters of a heading the estimate reads.
+MAX_HEADING = 500
 
 Slugify = Callable[[str, str], str]
 
@@ -67,7 +69,9 @@ class HeadingIds:
             return custom.group(1)
         if _PLAIN.fullmatch(title):
             return unique(self.slugify(title, self.separator), taken)
-        text = re.sub(r"\{:?[^}]*\}\s*$", "", title)
+        # An estimate (the page's real ids decide): a heading longer than this is cut, so
+        # that no heading makes the patterns below cost more than a fixed amount.
+        text = re.sub(r"\{:?[^}]*\}\s*$", "", title[:MAX_HEADING])
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1", text)
         text = re.sub(r"`+([^`]*)`+", r"\1", text)

@@ -67,7 +67,9 @@ def malformed(text: str) -> Iterator[Malformed]:
         )
     if "](" not in text:
         return
-    unclosed = _UNCLOSED.search(text)
+    # Only the line's last link can run to its end: read from the `[` that opens it.
+    opening = text.rfind("[", 0, text.rfind("]("))
+    unclosed = _UNCLOSED.match(text, opening) if opening >= 0 else None
     if unclosed and not _INLINE.search(text[unclosed.start() :]):
         yield Malformed(
             f"the link to `{unclosed.group(1)}` is never closed with `)`",

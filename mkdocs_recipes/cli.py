@@ -10,14 +10,15 @@ import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
-from .charts.cache import atomic_write
+from . import __version__, writing
 from .charts.lockfile import LockEntry, Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
+from .export import VALUES_MODES
 from .findings import Finding, Severity
 from .formats import FORMATS
 from .project import (
@@ -187,59 +188,22 @@ def includes(folder: Path | None, force: bool) -> None:
     for name in PACKAGED_INCLUDES:
         ours = (INCLUDES_DIR / name).read_text(encoding="utf-8")
         target = folder / name
-        kind = _not_a_file(target)
-        if kind is not None:
-            # Writing through a link or into a device is never what the site meant.
-            click.echo(f"refused   {target} ({kind}; only regular files are written)")
-            refused += 1
-            continue
         try:
-            current = _small_text(target) if target.exists() else None
-        except (OSError, UnicodeDecodeError):
-            current = ""
-        if current == ours:
-            click.echo(f"unchanged {target}")
-            continue
-        if current is not None and not force:
-            click.echo(f"kept      {target} (your own file; --force replaces it)")
-            continue
-        try:
-            atomic_write(target, ours.encode("utf-8"), mode=0o644)
+            outcome = writing.write_text(target, ours, force=force)
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
-        click.echo(f"{'replaced' if current is not None else 'wrote':<9} {target}")
+        if outcome.status == writing.REFUSED:
+            # Writing through a link or into a device is never what the site meant.
+            click.echo(f"refused   {target} ({outcome.reason})")
+            refused += 1
+        elif outcome.status == writing.KEPT:
+            click.echo(f"kept      {target} (your own file; --force replaces it)")
+        else:
+            click.echo(f"{outcome.status:<9} {target}")
     if refused:
         raise UsageProblem(
             f"{refused} file(s) in {folder} are not regular files and were left alone"
         )
-
-
-def _not_a_file(path: Path) -> str | None:
-    """What `path` is when it exists and is not a regular file (a link, a device...)."""
-    import stat
-
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        return f"cannot be examined ({error.strerror})"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    return "a device or socket"
-
-
-def _small_text(path: Path, limit: int = 1024 * 1024) -> str:
-    """A regular file's text, read within `limit` (an include file is a few lines)."""
-    with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
-    return "" if len(data) > limit else data.decode("utf-8")
 
 
 def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -359,6 +323,253 @@ def check(
     failing = Severity.WARNING.rank if strict else Severity.ERROR.rank
     failed = any(f.severity.rank >= failing for f in findings)
     summary = Summary(len(report.pages), report.recipes, tuple(findings), failed)
+    click.echo(render(output_format, summary))
+    sys.exit(1 if failed else 0)
+
+
+def _load_pages(config_file: Path | None, offline: bool) -> Any:
+    """The site analysed page by page (no checks across pages), as `check` reads it."""
+    from .site_check import SiteCheckError, check_site
+
+    path = config_file or Path("mkdocs.yml")
+    if not path.is_file():
+        raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
+    try:
+        return check_site(path, offline=offline, whole_site=False)
+    except SiteCheckError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _recipe_states(report: Any, given: tuple[Path, ...]) -> tuple[list[Any], list[Finding]]:
+    """The analysed recipe pages among `given` (files or folders; none: every page), and
+    the errors of pages that declare a recipe that cannot be read."""
+    from .findings import display_path
+
+    wanted = []
+    for item in given:
+        if not item.exists():
+            raise UsageProblem(f"{item}: no such file or folder")
+        wanted.append(display_path(str(item.resolve())))
+
+    def chosen(path: str) -> bool:
+        return not wanted or any(path == w or path.startswith(w.rstrip("/") + "/") for w in wanted)
+
+    states, problems = [], []
+    for page in report.pages:
+        if not chosen(page.path) or page.state is None:
+            continue
+        if page.recipe is not None:
+            states.append(page.state)
+        elif page.declared:
+            problems += [f for f in page.state.findings if f.severity is Severity.ERROR]
+    for item, shown in zip(given, wanted, strict=True):
+        if (
+            item.is_file()
+            and not any(s.path == shown for s in states)
+            and not any(f.path == shown for f in problems)
+        ):
+            raise UsageProblem(f"{item}: not a recipe page of this site (no helm_chart_name)")
+    return states, problems
+
+
+def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
+    from .crd_schemas import CrdSchemas, bootstrap_files
+
+    paths = list(given)
+    if repository is not None and repository.is_dir():
+        paths += bootstrap_files(repository)
+    schemas = CrdSchemas.load(paths)
+    for problem in schemas.problems:
+        click.echo(f"warning: CRDs: {problem}", err=True)
+    if given and not schemas.sources:
+        raise UsageProblem(
+            f"no CustomResourceDefinition in {', '.join(str(p) for p in given)}: pass the "
+            "Flux CRDs (`flux install --export`, or the cluster's gotk-components.yaml)"
+        )
+    return schemas
+
+
+@main.command()
+@click.argument("pages", nargs=-1, type=click.Path(path_type=Path))
+@config_file_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write the objects into DIR (a GitOps repository), one file each.",
+)
+@click.option(
+    "--check",
+    "check_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write nothing: compare with the GitOps repository in DIR and report the drift.",
+)
+@click.option(
+    "--values",
+    "values_mode",
+    type=click.Choice(VALUES_MODES),
+    default="page",
+    show_default=True,
+    help="HelmRelease values: none; the page's values snippets merged in page order; or "
+    "full, the chart's defaults with the page's values merged over them.",
+)
+@click.option("--force", is_flag=True, help="Replace files in DIR that differ from the export.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would change as a diff.")
+@click.option(
+    "--crds",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PATH",
+    help="CRD manifests (files or folders) to validate the objects against; the "
+    "gotk-components.yaml files under DIR are read too.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="With --check: the output format, as for `check`.",
+)
+@click.option("--strict", is_flag=True, help="With --check: warnings fail it too.")
+@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+def export(
+    pages: tuple[Path, ...],
+    config_file: Path | None,
+    out: Path | None,
+    check_dir: Path | None,
+    values_mode: str,
+    force: bool,
+    dry_run: bool,
+    crds: tuple[Path, ...],
+    output_format: str,
+    strict: bool,
+    offline: bool,
+) -> None:
+    """Write the Flux objects of recipe pages into a GitOps repository (--out DIR), or
+    compare them with one (--check DIR).
+
+    PAGES are recipe pages or folders of them (default: every recipe of the site). Each
+    object goes in its own file, at the path the site's `*_path` options give (the titles
+    of the page's blocks). A file that differs from the export is yours: it is kept
+    unless --force is given. Exporting again changes nothing. Exit status: 0 done (or no
+    drift), 1 findings at the failing level or files kept, 2 usage error.
+    """
+    from .export import plan_export
+
+    if (out is None) == (check_dir is None):
+        raise UsageProblem("give one of --out DIR (write the files) or --check DIR (compare)")
+    if check_dir is not None and (force or dry_run):
+        raise UsageProblem("--force and --dry-run go with --out; --check never writes")
+    report = _load_pages(config_file, offline)
+    states, problems = _recipe_states(report, pages)
+    if not states and not problems:
+        raise UsageProblem("no recipe page to export (pages with helm_chart_name)")
+    schemas = _crd_schemas(crds, out or check_dir)
+    plan = plan_export(states, values_mode, schemas)
+    if check_dir is not None:
+        _export_check(report, states, plan, problems, check_dir, values_mode, output_format, strict)
+        return
+    assert out is not None
+    flux_version = report.engine.flux.flux_version
+    if schemas.sources:
+        kinds = ", ".join(sorted(schemas.served))
+        click.echo(
+            f"validated against the CRDs of {kinds} ({len(schemas.sources)} file(s))", err=True
+        )
+    else:
+        click.echo(
+            f"no Flux CRDs found (pass --crds, or keep gotk-components.yaml in {out}): "
+            f"objects follow the API versions Flux {flux_version} serves, unvalidated",
+            err=True,
+        )
+    failed = _write_plan(plan, out, force=force, dry_run=dry_run)
+    findings = problems + plan.findings
+    print_findings(sorted(findings, key=lambda f: (f.path, f.line, f.code)))
+    for state in states:
+        errors = sum(1 for f in state.findings if f.severity is Severity.ERROR)
+        if errors:
+            click.echo(
+                f"note: {state.path} has {errors} error(s) of its own, exported as it is "
+                f"(`mkdocs-recipes check {state.path}` lists them)",
+                err=True,
+            )
+    if failed or any(f.severity is Severity.ERROR for f in findings):
+        sys.exit(1)
+
+
+def _write_plan(plan: Any, out: Path, *, force: bool, dry_run: bool) -> bool:
+    """Write (or diff) every file of the plan under `out`; True when some were not."""
+    import difflib
+
+    counts: dict[str, int] = {}
+    failed = False
+    for relative in sorted(plan.files):
+        text = plan.text(relative)
+        target = writing.inside(out, relative)
+        if target is None:
+            click.echo(f"refused   {out / relative} (outside {out}: check the *_path options)")
+            failed = True
+            continue
+        if dry_run:
+            current, refusal = writing.current_text(target)
+            if refusal is not None:
+                click.echo(f"refused   {target} ({refusal})")
+                failed = True
+            elif current != text:
+                diff = difflib.unified_diff(
+                    (current or "").splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile=f"a/{relative}" if current is not None else "/dev/null",
+                    tofile=f"b/{relative}",
+                )
+                click.echo("".join(diff), nl=False)
+            continue
+        try:
+            outcome = writing.write_text(target, text, force=force)
+        except OSError as error:
+            raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        if outcome.status == writing.REFUSED:
+            click.echo(f"refused   {target} ({outcome.reason})")
+            failed = True
+        elif outcome.status == writing.KEPT:
+            click.echo(f"kept      {target} (differs from the export; --force replaces it)")
+            failed = True
+        else:
+            click.echo(f"{outcome.status:<9} {target}")
+    if not dry_run:
+        done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        click.echo(f"{len(plan.files)} file(s) from {len(plan.pages)} page(s): {done or 'none'}")
+    return failed
+
+
+def _export_check(
+    report: Any,
+    states: list[Any],
+    plan: Any,
+    problems: list[Finding],
+    folder: Path,
+    values_mode: str,
+    output_format: str,
+    strict: bool,
+) -> None:
+    from .drift import drift_findings
+    from .formats import Summary, render
+    from .severities import apply_levels
+
+    # What concerns committing the export (secrets, placeholders) is not drift.
+    kept = {"export-invalid", "export-conflict", "export-values-unavailable"}
+    findings = problems + [f for f in plan.findings if f.code in kept]
+    findings += drift_findings(plan, folder, compare_values=values_mode != "none")
+    findings = apply_levels(findings, report.engine.levels, ())
+    findings.sort(key=lambda f: (f.path, f.line, f.code))
+    failing = Severity.WARNING.rank if strict else Severity.ERROR.rank
+    failed = any(f.severity.rank >= failing for f in findings)
+    summary = Summary(len(states), len(states), tuple(findings), failed)
     click.echo(render(output_format, summary))
     sys.exit(1 if failed else 0)
 

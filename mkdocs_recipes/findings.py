@@ -323,6 +323,96 @@ CODES: dict[str, Code] = {
             "mkdocs-macros cannot render the page's Jinja; the page shows an error instead.",
         ),
         Code(
+            "export-literal-secret",
+            Severity.WARNING,
+            "An exported value is a secret written in the page; it would sit in Git in plain text.",
+        ),
+        Code(
+            "export-values-placeholder",
+            Severity.WARNING,
+            "An exported value is a placeholder (`<your-domain>`) to fill in before committing.",
+        ),
+        Code(
+            "export-values-incomplete",
+            Severity.INFO,
+            "A values block elides part of the values; the export has only what the page shows.",
+        ),
+        Code(
+            "export-values-unavailable",
+            Severity.ERROR,
+            "`--values full` needs the chart's defaults, and the chart could not be resolved.",
+        ),
+        Code(
+            "export-invalid",
+            Severity.ERROR,
+            "An exported object would be rejected by the cluster's CRDs; it is not written.",
+        ),
+        Code(
+            "export-conflict",
+            Severity.ERROR,
+            "Two pages would write different objects into one file; the second is not written.",
+        ),
+        Code(
+            "drift-missing",
+            Severity.ERROR,
+            "An object the page describes is not in the GitOps repository.",
+        ),
+        Code(
+            "drift-api-version",
+            Severity.ERROR,
+            "The repository's object has another API version than the page prints.",
+        ),
+        Code(
+            "drift-chart",
+            Severity.ERROR,
+            "The repository's HelmRelease installs another chart (or from another source).",
+        ),
+        Code(
+            "drift-chart-version",
+            Severity.ERROR,
+            "The repository pins another chart version (range) than the page.",
+        ),
+        Code(
+            "drift-source-url",
+            Severity.ERROR,
+            "The repository's HelmRepository or OCIRepository has another URL or type.",
+        ),
+        Code(
+            "drift-field",
+            Severity.WARNING,
+            "Another field the page prints (an interval, a path, a remediation) differs.",
+        ),
+        Code(
+            "drift-values-key",
+            Severity.WARNING,
+            "A values key the page shows is not set in the repository's HelmRelease.",
+        ),
+        Code(
+            "drift-value",
+            Severity.WARNING,
+            "A value the page shows differs from the repository's.",
+        ),
+        Code(
+            "drift-values-extra",
+            Severity.INFO,
+            "The repository's HelmRelease sets a top-level values key the page does not show.",
+        ),
+        Code(
+            "chart-outdated",
+            Severity.INFO,
+            "A newer stable chart release exists than the recipe's range resolves to.",
+        ),
+        Code(
+            "chart-upgrade-breaks",
+            Severity.WARNING,
+            "A values key the page sets does not exist (or has another shape) in the newest chart.",
+        ),
+        Code(
+            "chart-upgrade-required",
+            Severity.WARNING,
+            "The newest chart's schema requires a value the page and the chart's defaults lack.",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",

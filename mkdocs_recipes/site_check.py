@@ -56,12 +56,19 @@ class CheckedPage:
     #: or not).
     front_matter: Any = None
     declared: bool = False
+    #: The page's analysis (its values blocks, resolved chart), when it has one.
+    state: Any = None
 
 
 @dataclass
 class SiteReport:
     findings: list[Finding] = field(default_factory=list)
     pages: list[CheckedPage] = field(default_factory=list)
+    #: The recipes engine the pages were analysed with (its resolver, Flux settings).
+    engine: Any = None
+    #: The site's root (the folder of its mkdocs.yml) and docs_dir.
+    root: Path | None = None
+    docs_dir: Path | None = None
 
     @property
     def recipes(self) -> int:
@@ -74,9 +81,12 @@ def check_site(
     offline: bool = False,
     progress: Progress | None = None,
     ready: Callable[[], None] | None = None,
+    whole_site: bool = True,
 ) -> SiteReport:
     """Every finding of the site of `config_file`. `ready` is called once the site's
-    configuration and plugins are loaded, before the pages are read."""
+    configuration and plugins are loaded, before the pages are read. `whole_site`: also
+    the checks across pages (links, recipes against each other); off, each page's own
+    findings only (what `export` and `outdated` need)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -116,6 +126,9 @@ def check_site(
             raise SiteCheckError(str(error)) from None
         except Exception as error:  # a plugin that cannot start (mkdocs-macros' include_dir)
             raise SiteCheckError(f"{config_file}: {error}") from None
+        report.engine = recipes.engine
+        report.root = Path(config_file).resolve().parent
+        report.docs_dir = Path(config.docs_dir)
         # The files the build publishes: plugins add, hide and rename them (exclude, blog,
         # awesome-pages); `exclude_docs` and `draft_docs` pages are left out below.
         files = others.files(get_files(config), config)
@@ -184,10 +197,13 @@ def check_site(
                     rendered=rendered,
                     front_matter=state.front_matter if state else None,
                     declared=state.declared if state else False,
+                    state=state,
                 )
             )
             if progress:
                 progress("pages", number, len(documentation))
+        if not whole_site:
+            return report
         site = site_links(config, files, report.pages)
         site_markdown = SiteMarkdown.from_config(config)
         by_path = {page.src_path: page.markdown for page in report.pages}

@@ -1,0 +1,175 @@
+"""Objects checked against the CustomResourceDefinitions a cluster serves.
+
+The package ships no CRDs (they belong to the Flux release a reader runs). `export` reads
+them from where a GitOps repository already keeps them: the `gotk-components.yaml` that
+`flux bootstrap` commits (CRDs and controllers in one multi-document file), or any CRD
+manifests given with `--crds` (`flux install --export`, `kubectl get crd -o yaml`).
+
+Each served version's `openAPIV3Schema` becomes a JSON Schema in which an object with
+declared properties takes no others (as the API server's strict field validation), with
+`nullable` and `x-kubernetes-int-or-string` read as Kubernetes reads them. CEL rules
+(`x-kubernetes-validations`) are not evaluated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .yaml_limits import YamlTooLarge, check_bounds, construct_bounded
+
+#: What `flux bootstrap` names the file holding the CRDs in the repository.
+BOOTSTRAP_FILE = "gotk-components.yaml"
+#: A CRD file larger than this is not read (Flux's whole install is under 5 MB).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Nodes one CRD document may have (the HelmRelease CRD has ~20,000).
+_MAX_NODES = 2_000_000
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class CrdSchemas:
+    """Served (apiVersion, kind) -> JSON Schema, and where they were read from."""
+
+    schemas: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: kind -> the API versions the CRDs serve for it.
+    served: dict[str, list[str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    #: Files that could not be read, with the reason.
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path]) -> CrdSchemas:
+        """The CRDs in `paths` (files, or folders searched for *.yaml / *.yml)."""
+        found = cls()
+        for file in _files(paths):
+            found._read(file)
+        return found
+
+    def _read(self, file: Path) -> None:
+        try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                self.problems.append(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+                return
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problems.append(f"{file}: cannot be read ({error})")
+            return
+        if "CustomResourceDefinition" not in text:
+            return
+        added = False
+        try:
+            for document in _documents(text):
+                added |= self._add(document)
+        except (yaml.YAMLError, YamlTooLarge) as error:
+            self.problems.append(f"{file}: not YAML ({str(error).splitlines()[0][:120]})")
+        if added:
+            self.sources.append(str(file))
+
+    def _add(self, crd: Any) -> bool:
+        if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+            return False
+        spec = crd.get("spec") or {}
+        group = spec.get("group")
+        kind = (spec.get("names") or {}).get("kind")
+        if not isinstance(group, str) or not isinstance(kind, str):
+            return False
+        added = False
+        for version in spec.get("versions") or ():
+            if not isinstance(version, dict) or not version.get("served"):
+                continue
+            schema = ((version.get("schema") or {}).get("openAPIV3Schema")) or {}
+            api = f"{group}/{version.get('name')}"
+            self.schemas[(api, kind)] = _as_json_schema(schema)
+            self.served.setdefault(kind, []).append(api)
+            added = True
+        return added
+
+    def covers(self, kind: str) -> bool:
+        return kind in self.served
+
+    def problems_of(self, body: dict[str, Any]) -> list[str]:
+        """Why the API server would reject `body` (empty: it accepts it). Only for kinds
+        these CRDs define (`covers`)."""
+        import jsonschema
+
+        api, kind = body.get("apiVersion"), body.get("kind")
+        schema = self.schemas.get((str(api), str(kind)))
+        if schema is None:
+            served = ", ".join(self.served.get(str(kind), [])) or "none"
+            return [f"{api} is not served for {kind} by these CRDs (they serve: {served})"]
+        validator = jsonschema.Draft7Validator(schema)
+        return sorted(
+            f"{'.'.join(str(p) for p in error.absolute_path) or '(the object)'}: "
+            f"{error.message[:200]}"
+            for error in validator.iter_errors(body)
+        )
+
+
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for root, folders, files in os.walk(path):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                for name in sorted(files):
+                    if name.endswith((".yaml", ".yml")):
+                        yield Path(root) / name
+        elif path.is_file():
+            yield path
+
+
+def bootstrap_files(folder: Path) -> list[Path]:
+    """The `gotk-components.yaml` files `flux bootstrap` wrote under `folder`."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if BOOTSTRAP_FILE in files:
+            found.append(Path(root) / BOOTSTRAP_FILE)
+    return found
+
+
+def _documents(text: str) -> Iterator[Any]:
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            check_bounds(node, _MAX_NODES)
+            yield construct_bounded(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _as_json_schema(schema: Any) -> Any:
+    """A CRD's structural schema as a JSON Schema (Draft 7) the API server agrees with."""
+    if isinstance(schema, list):
+        return [_as_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {
+        key: (
+            {name: _as_json_schema(sub) for name, sub in value.items()}
+            if key == "properties" and isinstance(value, dict)
+            else _as_json_schema(value)
+        )
+        for key, value in schema.items()
+        if not key.startswith("x-kubernetes-") and key != "nullable"
+    }
+    if schema.get("x-kubernetes-int-or-string"):
+        converted.pop("type", None)
+        converted["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    if schema.get("nullable") and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
+    if (
+        "properties" in converted
+        and "additionalProperties" not in converted
+        and not schema.get("x-kubernetes-preserve-unknown-fields")
+    ):
+        converted["additionalProperties"] = False
+    return converted

@@ -1,0 +1,100 @@
+"""Writing files into a folder that is the user's (an include_dir, a GitOps repository).
+
+Nothing there is replaced without being asked: a file that differs from ours is theirs.
+Nothing is written through a symbolic link or into a device, and nothing outside the
+folder; a file is replaced in one step (`atomic_write`), so an interrupted run leaves
+either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts.cache import atomic_write
+
+#: Largest file read back to compare with ours (ours are a few kilobytes).
+MAX_COMPARED_BYTES = 4 * 1024 * 1024
+
+WROTE, UNCHANGED, KEPT, REPLACED, REFUSED = "wrote", "unchanged", "kept", "replaced", "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: one of the constants above, and why for `refused`."""
+
+    status: str
+    path: Path
+    #: The file's text before (None: it did not exist, or it is not text we can read).
+    before: str | None = None
+    reason: str = ""
+
+
+def not_a_file(path: Path) -> str | None:
+    """What `path` is when it exists and is not a regular file (a link, a device...)."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot be examined ({error.strerror})"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a device or socket"
+
+
+def read_small_text(path: Path, limit: int = MAX_COMPARED_BYTES) -> str:
+    """A regular file's text, read within `limit` ("" when it is larger: it differs)."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    return "" if len(data) > limit else data.decode("utf-8")
+
+
+def inside(folder: Path, relative: str) -> Path | None:
+    """`folder / relative`, or None when it would lead out of `folder` (`..`, a link)."""
+    target = folder / relative.lstrip("/")
+    try:
+        resolved_folder = folder.resolve()
+        resolved = Path(os.path.normpath(target.parent.resolve() / target.name))
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_relative_to(resolved_folder) or resolved == resolved_folder:
+        return None
+    return target
+
+
+def current_text(target: Path) -> tuple[str | None, str | None]:
+    """(the text now at `target` or None when there is none, why it cannot be written)."""
+    kind = not_a_file(target)
+    if kind is not None:
+        return None, f"{kind}; only regular files are written"
+    if not target.exists():
+        return None, None
+    try:
+        return read_small_text(target), None
+    except (OSError, UnicodeDecodeError):
+        return "", None  # not ours to read: it differs
+
+
+def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -> Outcome:
+    """Write `text` at `target` unless a different file is there (`force` replaces it).
+    `dry_run` decides the outcome without writing anything."""
+    current, refusal = current_text(target)
+    if refusal is not None:
+        return Outcome(REFUSED, target, None, refusal)
+    if current == text:
+        return Outcome(UNCHANGED, target, current)
+    if current is not None and not force:
+        return Outcome(KEPT, target, current)
+    if not dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text.encode("utf-8"), mode=0o644)
+    return Outcome(REPLACED if current is not None else WROTE, target, current)

@@ -375,17 +375,17 @@ def _recipe_states(report: Any, given: tuple[Path, ...]) -> tuple[list[Any], lis
 def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
     from .crd_schemas import CrdSchemas, bootstrap_files
 
-    paths = list(given)
-    if repository is not None and repository.is_dir():
-        paths += bootstrap_files(repository)
-    schemas = CrdSchemas.load(paths)
-    for problem in schemas.problems:
-        click.echo(f"warning: CRDs: {problem}", err=True)
+    schemas = CrdSchemas.load(given)
     if given and not schemas.sources:
         raise UsageProblem(
             f"no CustomResourceDefinition in {', '.join(str(p) for p in given)}: pass the "
             "Flux CRDs (`flux install --export`, or the cluster's gotk-components.yaml)"
         )
+    if repository is not None and repository.is_dir():
+        for file in bootstrap_files(repository):
+            schemas.read(file)
+    for problem in schemas.problems:
+        click.echo(f"warning: CRDs: {problem}", err=True)
     return schemas
 
 
@@ -572,6 +572,47 @@ def _export_check(
     summary = Summary(len(states), len(states), tuple(findings), failed)
     click.echo(render(output_format, summary))
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("pages", nargs=-1, type=click.Path(path_type=Path))
+@config_file_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json", "github")),
+    default="text",
+    show_default=True,
+    help="text for people; json for scripts; github for workflow annotations.",
+)
+@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+def outdated(
+    pages: tuple[Path, ...], config_file: Path | None, output_format: str, offline: bool
+) -> None:
+    """Per recipe: its version range, what it resolves to, the newest stable chart, and
+    what on the page would break on that chart (values keys it no longer has, with the
+    closest key it does have; values its schema newly requires).
+
+    Offline, the cached indexes, charts and the lockfile answer, and what they cannot
+    answer is said. Exit status: 0 (a report, not a check; `check` is the gate), 2 usage
+    error.
+    """
+    from .formats import Summary
+    from .formats import render as render_findings
+    from .outdated import as_findings, as_json, as_text, recipe_update
+
+    report = _load_pages(config_file, offline)
+    states, problems = _recipe_states(report, pages)
+    resolver = report.engine.resolver
+    updates = [recipe_update(state, resolver) for state in states]
+    if output_format == "json":
+        click.echo(as_json(updates))
+    elif output_format == "github":
+        findings = tuple(as_findings(updates))
+        click.echo(render_findings("github", Summary(len(states), len(states), findings, False)))
+    else:
+        click.echo(as_text(updates))
+    print_findings(problems)
 
 
 if __name__ == "__main__":  # pragma: no cover

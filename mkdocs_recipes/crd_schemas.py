@@ -48,10 +48,10 @@ class CrdSchemas:
         """The CRDs in `paths` (files, or folders searched for *.yaml / *.yml)."""
         found = cls()
         for file in _files(paths):
-            found._read(file)
+            found.read(file)
         return found
 
-    def _read(self, file: Path) -> None:
+    def read(self, file: Path) -> None:
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 self.problems.append(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")

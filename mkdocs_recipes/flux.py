@@ -392,6 +392,16 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # A value of several lines (a config file in the values) as a literal block, as
+    # people write it; PyYAML quotes it instead when a block cannot hold it exactly.
+    style = "|" if "\n" in value.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def to_yaml(data: Any) -> str:
     """YAML text for plain data: key order kept, no line folding, UTF-8 kept.
 

@@ -137,6 +137,22 @@ class ChartResolver:
         except _Unresolved:
             return None
 
+    def published_versions(self, key: ChartKey) -> tuple[list[str], Problem | None]:
+        """Every version the chart's repository publishes (index entries, or OCI tags
+        read as versions), through the cache and offline rules; a problem instead when
+        the listing cannot be had."""
+        try:
+            if key.repository.startswith("oci://"):
+                mirrored = self._oci_mirror_index(key)
+                if mirrored is None:
+                    return [t.replace("_", "+") for t in self._oci_tags(key, [])], None
+                index = self._mirror_index(mirrored, [])
+            else:
+                index = self._index(key.repository, [])
+        except _Unresolved as unresolved:
+            return [], unresolved.problem
+        return index.versions(key.chart), None
+
     def fetch_text(self, url: str) -> tuple[bytes | None, Problem | None]:
         """A small file (values_yaml_url) through the cache, mirrors and offline rules."""
         listing_url = "file:" + url

@@ -655,6 +655,13 @@ def renovate(config_file: Path | None) -> None:
                 f"{url[: -len(recipe.helm_chart_name) - 1]} so it finds this one",
                 err=True,
             )
+    if not orders:
+        click.echo(
+            f"note: no recipe page under {display_path(site.docs_dir)}; the preset matches "
+            "pages that write helm_chart_name, helm_chart_version, helm_chart_repo_url in "
+            "that order",
+            err=True,
+        )
     repository_root = _repository_root(site.root)
     try:
         docs = site.docs_dir.resolve().relative_to(repository_root).as_posix()

@@ -14,6 +14,9 @@ import yaml
 from support.crds import CRD_DIR, validate
 from support.paths import SHARED
 
+#: Each test runs the command line on a real site, several times.
+pytestmark = pytest.mark.slow
+
 OFFLINE = {"MKDOCS_RECIPES_OFFLINE": "1"}
 VALUES_PAGE = """---
 title: Secured dashboard
@@ -339,3 +342,38 @@ def test_check_leaves_the_clusters_own_additions_and_placeholders_alone(site) ->
     # A top-level values section the page does not show is only information.
     assert "info [drift-values-extra] `ingress` is set here" in done.output
     assert "configFile" not in done.output
+
+
+def test_the_docs_sites_recipes_export_valid_objects_for_http_and_oci(tmp_path) -> None:
+    """This project's own docs site (HTTP and OCI recipes, charts from folder mirrors):
+    every exported object, OCIRepository and chartRef included, passes the CRD oracle."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "cluster"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_recipes",
+            "export",
+            "--out",
+            str(out),
+            "--crds",
+            str(CRD_DIR),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MKDOCS_RECIPES_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = files_under(out)
+    assert "bootstrap/ocirepositories/ocirepository-podinfo.yaml" in files
+    oci_release = yaml.safe_load(files["podinfo-oci/helmrelease-podinfo.yaml"])
+    assert oci_release["spec"]["chartRef"]["kind"] == "OCIRepository"
+    for name, text in files.items():
+        assert validate(yaml.safe_load(text)) == [], name

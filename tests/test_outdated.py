@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mkdocs_recipes.outdated import bumped, new_required, newest_stable
 
 OFFLINE = {"MKDOCS_RECIPES_OFFLINE": "1"}
@@ -34,6 +36,7 @@ def outdated(site, *arguments: str, env=None):
     return site.run("mkdocs_recipes", "outdated", *arguments, env=env)
 
 
+@pytest.mark.slow
 def test_outdated_names_the_newest_release_and_the_keys_that_would_break(site, seed_text) -> None:
     site.page("recipes/oauth2-proxy.md", seed_text)
     site.page("breaks.md", BREAKING_PAGE)
@@ -75,6 +78,7 @@ def test_outdated_names_the_newest_release_and_the_keys_that_would_break(site, s
     assert 'Hint: write helm_chart_version: "10.7.x" once the page fits it' in github.output
 
 
+@pytest.mark.slow
 def test_outdated_offline_answers_from_the_cache_and_says_what_it_cannot(site, seed_text) -> None:
     site.page("recipes/oauth2-proxy.md", seed_text)
     cold = outdated(site, "--format", "json", env=OFFLINE)
@@ -94,6 +98,7 @@ def test_outdated_offline_answers_from_the_cache_and_says_what_it_cannot(site, s
     assert entry["unknown"] == []
 
 
+@pytest.mark.slow
 def test_a_recipe_at_the_newest_release_is_not_outdated(site, seed_text) -> None:
     site.page("r.md", seed_text.replace("helm_chart_version: 6.18.x", "helm_chart_version: 10.x"))
     done = outdated(site)

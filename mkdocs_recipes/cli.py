@@ -38,6 +38,11 @@ config_file_option = click.option(
 )
 
 
+offline_option = click.option(
+    "--offline", is_flag=True, help="Never touch the network: cache and lockfile only."
+)
+
+
 class UsageProblem(click.ClickException):
     """A configuration or usage error: printed without a traceback, exit status 2."""
 
@@ -262,7 +267,7 @@ class _Progress:
     "code scanning.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (as mkdocs --strict).")
-@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+@offline_option
 @click.option(
     "--select",
     multiple=True,
@@ -435,7 +440,7 @@ def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
     help="With --check: the output format, as for `check`.",
 )
 @click.option("--strict", is_flag=True, help="With --check: warnings fail it too.")
-@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+@offline_option
 def export(
     pages: tuple[Path, ...],
     config_file: Path | None,
@@ -585,7 +590,7 @@ def _export_check(
     show_default=True,
     help="text for people; json for scripts; github for workflow annotations.",
 )
-@click.option("--offline", is_flag=True, help="Never touch the network: cache and lockfile only.")
+@offline_option
 def outdated(
     pages: tuple[Path, ...], config_file: Path | None, output_format: str, offline: bool
 ) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .yaml_limits import YamlTooLarge, check_bounds, construct_bounded
+from .yaml_limits import YamlTooLarge, documents_bounded
 
 #: What `flux bootstrap` names the file holding the CRDs in the repository.
 BOOTSTRAP_FILE = "gotk-components.yaml"
@@ -64,7 +64,7 @@ class CrdSchemas:
             return
         added = False
         try:
-            for document in _documents(text):
+            for _, document in documents_bounded(text, _Loader, _MAX_NODES):
                 added |= self._add(document)
         except (yaml.YAMLError, YamlTooLarge) as error:
             self.problems.append(f"{file}: not YAML ({str(error).splitlines()[0][:120]})")
@@ -131,19 +131,6 @@ def bootstrap_files(folder: Path) -> list[Path]:
         if BOOTSTRAP_FILE in files:
             found.append(Path(root) / BOOTSTRAP_FILE)
     return found
-
-
-def _documents(text: str) -> Iterator[Any]:
-    loader = _Loader(text)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            check_bounds(node, _MAX_NODES)
-            yield construct_bounded(loader, node)
-    finally:
-        loader.dispose()
 
 
 def _as_json_schema(schema: Any) -> Any:

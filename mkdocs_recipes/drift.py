@@ -23,7 +23,7 @@ from .export import ExportedObject, ExportPlan
 from .findings import Finding, display_path
 from .placeholders import is_placeholder
 from .suggest import Suggestions
-from .yaml_limits import YamlTooLarge, check_bounds, construct_bounded
+from .yaml_limits import YamlTooLarge, documents_bounded
 
 #: A file larger than this is no manifest a person keeps in a repository.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -79,7 +79,7 @@ class Repository:
         if "kind:" not in text:
             return
         try:
-            for node, data in _documents(text):
+            for node, data in documents_bounded(text, _Loader):
                 if not isinstance(data, dict):
                     continue
                 kind, metadata = data.get("kind"), data.get("metadata")
@@ -322,19 +322,6 @@ def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> Iterator[tuple[
             path = (*prefix, str(key.value))
             yield path, key.start_mark.line + 1
             yield from _key_lines(value, path)
-
-
-def _documents(text: str) -> Iterator[tuple[yaml.Node, Any]]:
-    loader = _Loader(text)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            check_bounds(node)
-            yield node, construct_bounded(loader, node)
-    finally:
-        loader.dispose()
 
 
 def _yaml_files(root: Path) -> Iterator[Path]:

@@ -9,6 +9,7 @@ does not end. So a document is measured as the tree it stands for, on its node g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -89,5 +90,22 @@ def load_bounded(text: str | bytes, loader: type, max_nodes: int = MAX_NODES) ->
     try:
         node = compose_bounded(instance, max_nodes)
         return construct_bounded(instance, node) if node is not None else None
+    finally:
+        instance.dispose()
+
+
+def documents_bounded(
+    text: str, loader: type, max_nodes: int = MAX_NODES
+) -> Iterator[tuple[yaml.Node, Any]]:
+    """Every document of a multi-document text as (node, data), each measured before it
+    is built (`YamlTooLarge`); a YAML error ends the iteration by raising."""
+    instance = loader(text)
+    try:
+        while instance.check_node():
+            node = instance.get_node()
+            if node is None:
+                continue
+            check_bounds(node, max_nodes)
+            yield node, construct_bounded(instance, node)
     finally:
         instance.dispose()

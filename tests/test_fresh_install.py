@@ -59,3 +59,11 @@ def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
     assert "helm.toolkit.fluxcd.io/v2" in html, output
     # And the console script works from that environment.
     assert "lock" in run([str(fresh / "bin" / "mkdocs-recipes"), "--help"], site)
+    # The commands from page to cluster, installed without extras.
+    offline = {"MKDOCS_RECIPES_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    tool = str(fresh / "bin" / "mkdocs-recipes")
+    run([tool, "export", "--out", "cluster"], site, env=offline)
+    assert (site / "cluster" / "podinfo" / "helmrelease-podinfo.yaml").is_file()
+    assert "no findings" in run([tool, "export", "--check", "cluster"], site, env=offline)
+    assert "3 recipe(s)" in run([tool, "outdated"], site, env=offline)
+    assert "customManagers" in run([tool, "renovate"], site, env=offline)

@@ -201,7 +201,9 @@ def _one_per_line(findings: list[Finding]) -> list[Finding]:
 
 def _compare_values(item: ExportedObject, found: Found) -> list[Finding]:
     ours = (item.body.get("spec") or {}).get("values") or {}
-    spec = found.data.get("spec") or {}
+    spec = found.data.get("spec")
+    if not isinstance(spec, dict):
+        spec = {}
     theirs = spec.get("values")
     if not ours:
         return []

@@ -36,7 +36,8 @@ _SECRET_WORDS = re.compile(
 )
 #: Keys that name a Secret, a key in one, or a file holding it (not the secret itself).
 _SECRET_REFERENCE = re.compile(
-    r"^existing|(name|names|ref|keyref|key|keys|file|path|enabled|length|ttl|annotations)$",
+    r"^existing|(name|names|ref|keyref|key|keys|file|path|enabled|length|ttl|annotations"
+    r"|url|uri|endpoint|type|mode|audience|issuer|header|format|duration|period|policy)$",
     re.I,
 )
 #: Keys that are the secret although they end in "key".

@@ -377,3 +377,27 @@ def test_the_docs_sites_recipes_export_valid_objects_for_http_and_oci(tmp_path) 
     assert oci_release["spec"]["chartRef"]["kind"] == "OCIRepository"
     for name, text in files.items():
         assert validate(yaml.safe_load(text)) == [], name
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "secret"),
+    [
+        ("password", "hunter2", True),
+        ("adminPassword", "hunter2", True),
+        ("clientSecret", "abc", True),
+        ("apiKey", "k-123", True),
+        ("secretKey", "minio-secret", True),
+        ("existingSecret", "my-secret", False),  # names a Secret
+        ("secretName", "my-secret", False),
+        ("passwordKey", "admin-password", False),  # a key in a Secret
+        ("tokenUrl", "https://idp.example.org/token", False),
+        ("cookieSecret", "", False),
+        ("token", "${TOKEN}", False),  # Flux post-build substitution
+        ("password", 12345, False),  # not text: no secret anyone writes so
+        ("replicaCount", "2", False),
+    ],
+)
+def test_what_counts_as_a_literal_secret(key, value, secret) -> None:
+    from mkdocs_recipes.export import is_literal_secret
+
+    assert is_literal_secret(key, value) is secret

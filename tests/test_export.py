@@ -393,7 +393,7 @@ def test_the_docs_sites_recipes_export_valid_objects_for_http_and_oci(tmp_path) 
         ("tokenUrl", "https://idp.example.org/token", False),
         ("cookieSecret", "", False),
         ("token", "${TOKEN}", False),  # Flux post-build substitution
-        ("password", 12345, False),  # not text: no secret anyone writes so
+        ("password", 12345, False),  # a number: a setting (a length, a port) more often
         ("replicaCount", "2", False),
     ],
 )

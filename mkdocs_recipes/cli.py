@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__, writing
+from .baseline import BASELINE_NAME
 from .charts.lockfile import LockEntry, Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .config import RecipesConfig
@@ -275,6 +276,27 @@ class _Progress:
     help="Report only these codes (comma-separated; a prefix such as `link-` selects a family).",
 )
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not report these codes.")
+@click.option(
+    "--fix", is_flag=True, help="Apply the safe fixes in place (Flux apiVersions), then report."
+)
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also the fixes that need a person's look (a values key renamed to its only "
+    "close match in the chart).",
+)
+@click.option(
+    "--write-baseline",
+    "baseline_file",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    help="Accept today's findings: write them to FILE (default: the `baseline` option, "
+    f"{BASELINE_NAME} beside mkdocs.yml).",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, baselined or not.")
 def check(
     paths: tuple[Path, ...],
     config_file: Path | None,
@@ -283,6 +305,11 @@ def check(
     offline: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    fix: bool,
+    diff: bool,
+    unsafe_fixes: bool,
+    baseline_file: str | None,
+    no_baseline: bool,
 ) -> None:
     """Check the site's pages as `mkdocs build` would, without building HTML, plus its links
     and its recipes against each other.
@@ -292,7 +319,6 @@ def check(
     Exit status: 0 clean, 1 findings at the failing level (errors; warnings too with
     --strict), 2 usage or configuration error.
     """
-    from .engine import display_path
     from .formats import Summary, render
     from .site_check import SiteCheckError, check_site
 
@@ -304,32 +330,83 @@ def check(
     for given in paths:
         if not given.exists():
             raise UsageProblem(f"{given}: no such file or folder")
-    progress = _Progress(sys.stderr.isatty() and output_format == "text")
-    try:
-        # This process ends when the check does: what loading the site made (modules,
-        # configuration, plugins) lives until then, so the garbage collector need not walk
-        # it again and again while pages are checked.
-        report = check_site(path, offline=offline, progress=progress, ready=gc.freeze)
-    except SiteCheckError as error:
-        raise UsageProblem(str(error)) from None
-    finally:
-        progress.close()
     wanted = [display_path(str(given.resolve())) for given in paths]
-    findings = [
-        f
-        for f in report.findings
-        if (not selected or _matches(f.code, selected))
-        and not _matches(f.code, ignored)
-        and (
-            not wanted or any(f.path == w or f.path.startswith(w.rstrip("/") + "/") for w in wanted)
-        )
-    ]
-    findings.sort(key=lambda f: (f.path, f.line, f.code))
+
+    def run(use_baseline: bool) -> tuple[Any, list[Finding]]:
+        progress = _Progress(sys.stderr.isatty() and output_format == "text")
+        try:
+            # This process ends when the check does: what loading the site made (modules,
+            # configuration, plugins) lives until then, so the garbage collector need not
+            # walk it again and again while pages are checked.
+            report = check_site(
+                path, offline=offline, progress=progress, ready=gc.freeze, baseline=use_baseline
+            )
+        except SiteCheckError as error:
+            raise UsageProblem(str(error)) from None
+        finally:
+            progress.close()
+        findings = [
+            f
+            for f in report.findings
+            if (not selected or _matches(f.code, selected))
+            and not _matches(f.code, ignored)
+            and (
+                not wanted
+                or any(f.path == w or f.path.startswith(w.rstrip("/") + "/") for w in wanted)
+            )
+        ]
+        findings.sort(key=lambda f: (f.path, f.line, f.code))
+        return report, findings
+
+    use_baseline = not no_baseline and baseline_file is None
+    report, findings = run(use_baseline)
+    if baseline_file is not None:
+        _write_baseline(report, findings, baseline_file)
+        return
+    fixed = 0
+    if fix or diff or unsafe_fixes:
+        from .fixes import plan_fixes, shown_paths
+
+        plan = plan_fixes(findings, report.root, unsafe=unsafe_fixes)
+        fixed = len(plan.fixed)
+        if diff:
+            click.echo(plan.diff(shown_paths(plan)), nl=False, err=output_format != "text")
+            repaired = {id(f) for f in plan.fixed}
+            findings = [f for f in findings if id(f) not in repaired]
+        elif plan.texts:
+            try:
+                plan.write()
+            except OSError as error:
+                raise UsageProblem(f"cannot write a fix ({error})") from None
+            report, findings = run(use_baseline)  # what remains, read again
     failing = Severity.WARNING.rank if strict else Severity.ERROR.rank
     failed = any(f.severity.rank >= failing for f in findings)
-    summary = Summary(len(report.pages), report.recipes, tuple(findings), failed)
+    baseline_used = (
+        use_baseline and report.engine is not None and report.engine.baseline is not None
+    )
+    summary = Summary(
+        len(report.pages), report.recipes, tuple(findings), failed, fixed, baseline_used, diff
+    )
     click.echo(render(output_format, summary))
     sys.exit(1 if failed else 0)
+
+
+def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
+    from .baseline import write_baseline
+
+    root = report.root
+    target = Path(chosen) if chosen else root / (report.engine.options.baseline or BASELINE_NAME)
+    kind = writing.not_a_file(target)
+    if kind is not None:
+        raise UsageProblem(f"{target}: {kind}; the baseline is written as a regular file")
+    try:
+        count = write_baseline(target, root, findings)
+    except OSError as error:
+        raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
+    click.echo(
+        f"wrote {display_path(target)}: {count} finding(s) accepted for now; `check` reports "
+        "them as info until their lines change"
+    )
 
 
 def _load_pages(config_file: Path | None, offline: bool) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
+from .baseline import BASELINE_NAME
 from .charts.lockfile import LOCKFILE_NAME
 
 
@@ -62,3 +63,9 @@ class RecipesConfig(base.Config):
     severities = opt.Type(dict, default={})
     """Finding code -> `error`, `warning`, `info` or `off`, for the whole site (a page
     overrides with `recipe_checks:` in its front-matter)."""
+
+    baseline = opt.Type(str, default=BASELINE_NAME)
+    """The baseline written by `mkdocs-recipes check --write-baseline`, relative to
+    mkdocs.yml: findings it lists are reported as info (so they no longer fail
+    `--strict`) until their lines change. Read only when the file exists; `""` turns it
+    off."""

@@ -8,6 +8,7 @@ each, at their site-wide level (or handed to a sink: `mkdocs-recipes check`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from typing import Any
 
 from . import flux
 from .analysis import PageState, analyse_page
+from .baseline import Baseline, BaselineError
 from .charts.lockfile import Lockfile, LockfileError
 from .charts.resolver import ChartResolver
 from .checks.api_versions import check_template_text
@@ -106,6 +108,13 @@ class RecipeEngine:
                 )
             )
         self.resolver = self._chart_resolver() if options.resolve_charts else None
+        #: Findings accepted for now (`baseline:`), or None.
+        self.baseline: Baseline | None = None
+        if options.baseline:
+            try:
+                self.baseline = Baseline.load(root / options.baseline, root)
+            except BaselineError as error:
+                raise SetupError(str(error)) from None
         #: Where the site's include directives (markdown-include, snippets) find files.
         self.includes: IncludeFolders | None = None
 
@@ -155,6 +164,13 @@ class RecipeEngine:
         if key in self._reported:
             return
         self._reported.add(key)
+        baseline = self.baseline
+        if (
+            baseline is not None
+            and finding.severity.rank >= Severity.WARNING.rank
+            and baseline.match(finding)
+        ):
+            finding = dataclasses.replace(finding, severity=Severity.INFO, baselined=True)
         self.by_path.setdefault(finding.path, []).append(finding)
         if self.sink is not None:
             self.sink(finding)

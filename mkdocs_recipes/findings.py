@@ -413,12 +413,31 @@ CODES: dict[str, Code] = {
             "The newest chart's schema requires a value the page and the chart's defaults lack.",
         ),
         Code(
+            "baseline-stale",
+            Severity.INFO,
+            "Baseline entries that no finding matches any more (fixed, or their lines changed).",
+        ),
+        Code(
             "include-outside-recipe",
             Severity.WARNING,
             "A recipe include or macro is used on a page without recipe front-matter.",
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair of one line: `old` becomes `new` where the line says `apiVersion: old`
+    (`kind` "api") or has the key `old` (`kind` "key"); nothing else on it changes.
+    `safe` fixes are applied by `--fix`; the others need `--unsafe-fixes`. `blockers`:
+    why the fix is not made at all (fields the new version no longer has)."""
+
+    kind: str
+    old: str
+    new: str
+    safe: bool = True
+    blockers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,6 +454,10 @@ class Finding:
     hint: str | None = None
     column: int | None = None
     severity: Severity = field(default=Severity.ERROR)
+    #: How `check --fix` repairs it (None: it cannot be fixed mechanically).
+    fix: Fix | None = field(default=None, compare=False, repr=False)
+    #: Matched by the site's baseline: shown as info, counted apart.
+    baselined: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         # What a finding quotes comes from pages and charts: no control character reaches
@@ -453,6 +476,7 @@ class Finding:
         message: str,
         hint: str | None = None,
         column: int | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         """Build a finding with the default severity of its code."""
         return cls(
@@ -463,6 +487,7 @@ class Finding:
             hint=hint,
             column=column,
             severity=CODES[code].severity,
+            fix=fix,
         )
 
     def as_text(self) -> str:

@@ -137,3 +137,63 @@ def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
         f"`{api_version}` {kind} {why}; this site targets Flux {release}",
         f"write `apiVersion: {replacement}`",
     )
+
+
+#: Fields an API version no longer has (removed at GA, from the controllers' changelogs):
+#: (kind, apiVersion) -> (path in the object, "*" for every list item; what to write instead).
+#: An object that sets one cannot simply be given the new apiVersion.
+REMOVED_FIELDS: dict[tuple[str, str], tuple[tuple[tuple[str, ...], str], ...]] = {
+    ("HelmRelease", f"{HELM}/v2"): (
+        (("spec", "chart", "spec", "valuesFile"), "use `valuesFiles` (a list)"),
+        (
+            ("spec", "postRenderers", "*", "kustomize", "patchesJson6902"),
+            "use `patches` (with a `target`)",
+        ),
+        (
+            ("spec", "postRenderers", "*", "kustomize", "patchesStrategicMerge"),
+            "use `patches`",
+        ),
+    ),
+    ("HelmChart", f"{SOURCE}/v1"): ((("spec", "valuesFile"), "use `valuesFiles` (a list)"),),
+    ("Kustomization", f"{KUSTOMIZE}/v1"): (
+        (("spec", "validation"), "remove it: v1 always validates server-side"),
+        (("spec", "patchesStrategicMerge"), "use `patches`"),
+        (("spec", "patchesJson6902"), "use `patches` (with a `target`)"),
+    ),
+    ("GitRepository", f"{SOURCE}/v1"): (
+        (("spec", "gitImplementation"), "remove it: v1 has one Git implementation"),
+        (("spec", "accessFrom"), "remove it: v1 has no cross-namespace access list"),
+    ),
+}
+
+
+def removed_fields(kind: str, api_version: str, body: object) -> list[str]:
+    """The fields of `body` (an object's data) that `api_version` of `kind` no longer
+    has, each with what to write instead."""
+    found = []
+    for path, advice in REMOVED_FIELDS.get((kind, api_version), ()):
+        if _has_path(body, path):
+            dotted = ".".join("[]" if part == "*" else part for part in path).replace(".[]", "[]")
+            found.append(f"`{dotted}` is gone in {api_version}: {advice}")
+    return found
+
+
+def _has_path(data: object, path: tuple[str, ...]) -> bool:
+    if not path:
+        return True
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return isinstance(data, list) and any(_has_path(item, rest) for item in data)
+    return isinstance(data, dict) and head in data and _has_path(data[head], rest)
+
+
+def replacement(api_version: str, kind: str, release: str) -> str | None:
+    """The version to write instead of a removed `api_version` (None: it was not removed
+    but is too new for `release`, or nothing replaces it)."""
+    last = last_release(api_version, kind)
+    if last is None or _rank(release) <= _rank(last):
+        return None
+    try:
+        return preferred(kind, release)
+    except KeyError:
+        return None

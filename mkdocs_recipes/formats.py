@@ -23,6 +23,16 @@ class Summary:
     findings: tuple[Finding, ...]
     #: Whether the findings fail the check (exit status 1).
     failed: bool
+    #: Findings `--fix` repaired in this run (or would, with `--diff`).
+    fixed: int = 0
+    #: Whether a baseline was read (SARIF then says which results are new).
+    baseline: bool = False
+    #: `fixed` counts fixes shown as a diff, not applied (`--diff`).
+    fix_preview: bool = False
+
+    @property
+    def baselined(self) -> int:
+        return sum(1 for f in self.findings if f.baselined)
 
     def counts(self) -> Counter[str]:
         return Counter(f.severity.value for f in self.findings)
@@ -35,6 +45,8 @@ class Summary:
             "errors": counts["error"],
             "warnings": counts["warning"],
             "info": counts["info"],
+            "baselined": self.baselined,
+            "fixed": self.fixed,
             "failed": self.failed,
         }
 
@@ -50,7 +62,16 @@ class Summary:
             if counts[level]
         )
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''} ({self.recipes} recipes)"
-        return f"Checked {pages}: " + (found or "no findings") + "."
+        extra = [
+            f"{self.baselined} baselined" if self.baselined else "",
+            (f"{self.fixed} fixable with --fix" if self.fix_preview else f"{self.fixed} fixed")
+            if self.fixed
+            else "",
+        ]
+        notes = "; ".join(e for e in extra if e)
+        return (
+            f"Checked {pages}: " + (found or "no findings") + (f" ({notes})" if notes else "") + "."
+        )
 
 
 def render(format_name: str, summary: Summary) -> str:
@@ -69,7 +90,7 @@ def as_text(summary: Summary) -> str:
         column = f":{finding.column}" if finding.column else ""
         lines.append(
             f"{finding.path}:{finding.line}{column}: {finding.severity.value} "
-            f"[{finding.code}] {finding.message}"
+            f"[{finding.code}] {finding.message}" + (" (baselined)" if finding.baselined else "")
         )
         if finding.hint:
             lines.append(f"  hint: {finding.hint}")
@@ -154,6 +175,8 @@ def sarif_log(summary: Summary, codes: Iterable[str] | None = None) -> dict[str,
         }
         if finding.code in index:
             result["ruleIndex"] = index[finding.code]
+        if summary.baseline:
+            result["baselineState"] = "unchanged" if finding.baselined else "new"
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

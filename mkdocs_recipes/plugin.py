@@ -146,6 +146,13 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
 
     on_page_markdown = CombinedEvent(_analyse_page, _show_findings)
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        engine = self._engine
+        if engine is not None and engine.baseline is not None:
+            stale = engine.baseline.stale_finding()
+            if stale is not None:
+                self.report(stale)
+
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self._engine is None:
             return server

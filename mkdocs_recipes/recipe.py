@@ -439,7 +439,10 @@ def _chart_name_suggestion(data: dict[str, Any]) -> str:
     url = data.get("values_yaml_url")
     if not isinstance(url, str):
         return ""
-    parts = [p for p in urlsplit(url).path.split("/") if p]
+    try:
+        parts = [p for p in urlsplit(url).path.split("/") if p]
+    except ValueError:  # `https://[x`: not a URL (its own finding says so)
+        return ""
     if len(parts) >= 2 and parts[-1] in ("values.yaml", "values.yml"):
         name = parts[-2]
         if _valid_chart_name(name) and name not in ("main", "master", "chart", "helm"):

@@ -82,11 +82,14 @@ def check_site(
     progress: Progress | None = None,
     ready: Callable[[], None] | None = None,
     whole_site: bool = True,
+    baseline: bool = True,
 ) -> SiteReport:
     """Every finding of the site of `config_file`. `ready` is called once the site's
     configuration and plugins are loaded, before the pages are read. `whole_site`: also
     the checks across pages (links, recipes against each other); off, each page's own
-    findings only (what `export` and `outdated` need)."""
+    findings only (what `export` and `outdated` need). `baseline`: read the site's
+    baseline (off: every finding at its level, as `--no-baseline` and
+    `--write-baseline` want)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -115,6 +118,8 @@ def check_site(
             recipes.config = options
         if not recipes.config.enabled:
             raise SiteCheckError(f"{config_file}: the recipes plugin is disabled (enabled: false)")
+        if not baseline:
+            recipes.config["baseline"] = ""
         try:
             macros = _macros_plugin(config)
             recipes.sink = report.findings.append
@@ -222,6 +227,10 @@ def check_site(
             findings += missing_includes(report.pages, macros.config.get("include_dir"))
         for finding in findings:
             recipes.report(finding)
+        accepted = recipes.engine.baseline
+        stale = accepted.stale_finding() if accepted is not None else None
+        if stale is not None:
+            recipes.report(stale)
     return report
 
 

@@ -231,3 +231,16 @@ def test_list_where_a_string_is_expected() -> None:
     text = with_line(GOOD, "helm_chart_name", "helm_chart_name: [a, b]")
     _, findings = read_recipe(text, "p.md")
     assert [f.code for f in findings] == ["recipe-wrong-type"]
+
+
+def test_a_values_link_that_is_no_url_does_not_stop_the_missing_key_hint() -> None:
+    # Found by the fuzz suite: `https://[...` made urlsplit raise while the hint for a
+    # missing helm_chart_name was being written.
+    text = (
+        "---\ntitle: T\nvalues_yaml_url: https://[https://github.com/x/y/values.yaml\n"
+        "helm_chart_version: 1.x\nhelm_chart_repo_url: https://charts.example.org/\n"
+        "helmrelease_namespace: t\nkustomization_name: t\nhelm_chart_repo_name: t\n---\n# T\n"
+    )
+    recipe, findings = read_recipe(text, "p.md")
+    assert recipe is None
+    assert [f.code for f in findings] == ["recipe-without-chart"]

@@ -10,37 +10,59 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import yaml
 
-from ..findings import Finding
-from ..flux_releases import judge
+from ..findings import Finding, Fix
+from ..flux_releases import REMOVED_FIELDS, judge, removed_fields, replacement
 from ..fragments import YamlBlock, mapping_value_node
 from ..pages import code_blocks
 
 
 def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list[Finding]:
-    """A finding at every `apiVersion` line that `release` would reject."""
-    return [
-        finding
-        for block in blocks
-        for document in block.documents
-        for api_node, api, kind in _typed_mappings(document.node)
-        if (finding := _judged(api, kind, release, path, block.line_of(api_node)))
-    ]
+    """A finding at every `apiVersion` line that `release` would reject, with its fix."""
+    findings = []
+    for block in blocks:
+        for document in block.documents:
+            for api_node, api, kind, body, top in _typed_mappings(document.node, document.data):
+                # A reference (healthChecks, dependsOn...) has no fields of its own to lose.
+                blockers = removed_fields(kind, _new(api, kind, release), body) if top else []
+                finding = _judged(api, kind, release, path, block.line_of(api_node), blockers)
+                if finding is not None:
+                    findings.append(finding)
+    return findings
+
+
+def _new(api: str, kind: str, release: str) -> str:
+    return replacement(api, kind, release) or ""
 
 
 def _judged(
-    api: str, kind: str, release: str, path: str, line: int, after_hint: str = ""
+    api: str,
+    kind: str,
+    release: str,
+    path: str,
+    line: int,
+    blockers: list[str],
+    after_hint: str = "",
 ) -> Finding | None:
     verdict = judge(api, kind, release)
     if verdict is None:
         return None
-    return Finding.of("flux-api-not-served", path, line, verdict.message, verdict.hint + after_hint)
+    new = replacement(api, kind, release)
+    fix = Fix("api", api, new, blockers=tuple(blockers)) if new else None
+    hint = verdict.hint + after_hint
+    if blockers:
+        hint += "; `--fix` leaves it, as " + "; ".join(blockers)
+    return Finding.of("flux-api-not-served", path, line, verdict.message, hint, fix=fix)
 
 
-def _typed_mappings(node: yaml.Node, depth: int = 0) -> Iterator[tuple[yaml.Node, str, str]]:
-    """(apiVersion value node, apiVersion, kind) of every mapping that has both."""
+def _typed_mappings(
+    node: yaml.Node, data: Any, depth: int = 0
+) -> Iterator[tuple[yaml.Node, str, str, Any, bool]]:
+    """(apiVersion value node, apiVersion, kind, the mapping's data, whether it is the
+    document itself) of every mapping that has both."""
     if depth > 100:
         return
     if isinstance(node, yaml.MappingNode):
@@ -52,12 +74,18 @@ def _typed_mappings(node: yaml.Node, depth: int = 0) -> Iterator[tuple[yaml.Node
             and isinstance(api[1], yaml.ScalarNode)
             and isinstance(kind[1], yaml.ScalarNode)
         ):
-            yield api[1], str(api[1].value), str(kind[1].value)
-        for _, value in node.value:
-            yield from _typed_mappings(value, depth + 1)
+            yield api[1], str(api[1].value), str(kind[1].value), data, depth == 0
+        for key, value in node.value:
+            child = (
+                data.get(key.value)
+                if isinstance(data, dict) and isinstance(key, yaml.ScalarNode)
+                else None
+            )
+            yield from _typed_mappings(value, child, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _typed_mappings(item, depth + 1)
+        for number, item in enumerate(node.value):
+            child = data[number] if isinstance(data, list) and number < len(data) else None
+            yield from _typed_mappings(item, child, depth + 1)
 
 
 _KEY_LINE = re.compile(
@@ -76,8 +104,29 @@ def check_template_text(text: str, path: str, release: str) -> list[Finding]:
         for block in code_blocks(text)
         if block.is_yaml
         for index, api, kind in _template_pairs(block.lines)
-        if (finding := _judged(api, kind, release, path, block.file_line(index), hint))
+        if (
+            finding := _judged(
+                api,
+                kind,
+                release,
+                path,
+                block.file_line(index),
+                _template_blockers(block.lines, kind, _new(api, kind, release)),
+                hint,
+            )
+        )
     ]
+
+
+def _template_blockers(lines: list[str], kind: str, api: str) -> list[str]:
+    """Fields the new version lacks, read from a template's lines: any key of the block
+    named like one of them stands in the way (its YAML holds Jinja, so it is not parsed)."""
+    found = []
+    for path, advice in REMOVED_FIELDS.get((kind, api), ()):
+        key = re.compile(rf"^[ ]*(?:-[ ]+)*{re.escape(path[-1])}[ ]*:", re.M)
+        if any(key.match(line) for line in lines):
+            found.append(f"`{path[-1]}` is gone in {api}: {advice}")
+    return found
 
 
 def _template_pairs(lines: list[str]) -> Iterator[tuple[int, str, str]]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
-from ..findings import Finding, Severity
+from ..findings import Finding, Fix, Severity
 from ..fragments import YamlBlock, merge_values
 from ..placeholders import is_placeholder
 
@@ -46,13 +46,16 @@ class _Context:
         message: str,
         hint: str | None,
         path: tuple[str, ...] | None = None,
+        fix: Fix | None = None,
     ) -> None:
         line = self.block.line_of(node)
         if path is not None:
             self.reported_paths.add((*self.prefix, *path))
         column = node.start_mark.column + 1 + self.block.block.indent
         self.findings.append(
-            Finding.of(code, self.page_path, line, message + self.where, hint, column=column)
+            Finding.of(
+                code, self.page_path, line, message + self.where, hint, column=column, fix=fix
+            )
         )
 
 
@@ -372,7 +375,9 @@ def _unknown(
     shown = (*context.prefix, *path)
     where = f"`{'.'.join(shown)}`" if shown else "the top level"
     siblings = list(node.children)
-    close = difflib.get_close_matches(key, siblings, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(key, siblings, n=2, cutoff=0.75)
+    # One close key and no other: renaming to it is likely right, but a person decides.
+    fix = Fix("key", key, close[0], safe=False) if len(close) == 1 else None
     if not close:
         lowered = {s.lower(): s for s in siblings}
         if key.lower() in lowered:
@@ -394,6 +399,7 @@ def _unknown(
         f"`{key}` is not a key at {where} in {model.label}",
         hint,
         (*path, key),
+        fix,
     )
 
 

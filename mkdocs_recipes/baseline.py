@@ -1,0 +1,148 @@
+"""A site's baseline: the findings it had when the plugin was turned on, accepted for now.
+
+Each entry is a finding's code, its file (relative to the site's folder) and a fingerprint
+of the line it points at (the text of that line, its indentation aside), not the line
+number: an edit elsewhere in the page keeps the entry matched, an edit of the line itself
+(a fix, or a new mistake there) does not. Equal entries are counted, so a page with two
+identical bad lines has two. A matched finding is reported as info and counted apart; an
+entry nothing matches any more is reported once, so that the file can be written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .charts.cache import atomic_write
+from .findings import Finding, Severity
+
+BASELINE_NAME = "recipes-baseline.json"
+FORMAT_VERSION = 1
+#: A baseline larger than this is no file a person keeps beside mkdocs.yml.
+MAX_BYTES = 16 * 1024 * 1024
+
+Key = tuple[str, str, str]
+
+
+class BaselineError(ValueError):
+    """The baseline file cannot be used; the message names it and says why."""
+
+
+@dataclass
+class Baseline:
+    path: Path
+    root: Path
+    entries: Counter[Key] = field(default_factory=Counter)
+    matched: Counter[Key] = field(default_factory=Counter)
+    _lines: dict[Path, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, root: Path) -> Baseline | None:
+        """The baseline at `path` (None when there is no such file)."""
+        if not path.is_file():
+            return None
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise BaselineError(f"{path}: larger than {MAX_BYTES // 2**20} MiB")
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise BaselineError(
+                f"{path}: not a baseline ({error}); write it again with "
+                "`mkdocs-recipes check --write-baseline`"
+            ) from None
+        baseline = cls(path, root)
+        entries = data.get("findings") if isinstance(data, dict) else None
+        if not isinstance(entries, list) or data.get("version") != FORMAT_VERSION:
+            raise BaselineError(
+                f"{path}: not a version {FORMAT_VERSION} baseline; write it again with "
+                "`mkdocs-recipes check --write-baseline`"
+            )
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            key = (str(entry.get("code")), str(entry.get("path")), str(entry.get("fingerprint")))
+            count = entry.get("count", 1)
+            baseline.entries[key] += count if isinstance(count, int) and count > 0 else 1
+        return baseline
+
+    def key(self, finding: Finding) -> Key:
+        file = Path(finding.path)
+        absolute = file if file.is_absolute() else Path.cwd() / file
+        try:
+            relative = Path(os.path.relpath(absolute, self.root)).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        return finding.code, relative, fingerprint(finding.code, self._line(absolute, finding.line))
+
+    def _line(self, file: Path, line: int) -> str:
+        lines = self._lines.get(file)
+        if lines is None:
+            try:
+                lines = file.read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError):
+                lines = []
+            self._lines[file] = lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def match(self, finding: Finding) -> bool:
+        """Whether `finding` is one the baseline accepts (each entry matches once)."""
+        key = self.key(finding)
+        if self.matched[key] < self.entries[key]:
+            self.matched[key] += 1
+            return True
+        return False
+
+    def stale(self) -> int:
+        """Entries nothing has matched (so far)."""
+        return sum((self.entries - self.matched).values())
+
+    def stale_finding(self) -> Finding | None:
+        count = self.stale()
+        if not count:
+            return None
+        return Finding.of(
+            "baseline-stale",
+            Path(os.path.relpath(self.path)).as_posix(),
+            1,
+            f"{count} baseline entr{'y' if count == 1 else 'ies'} no longer match any finding "
+            "(fixed, or their lines changed)",
+            "write the baseline again: `mkdocs-recipes check --write-baseline`",
+        )
+
+
+def fingerprint(code: str, line: str) -> str:
+    digest = hashlib.sha256(f"{code}\0{line.strip()}".encode()).hexdigest()
+    return digest[:16]
+
+
+def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
+    """Write the baseline of `findings` (warnings and errors); the number of findings."""
+    helper = Baseline(path, root)
+    counts: Counter[Key] = Counter()
+    first_line: dict[Key, int] = {}
+    for finding in findings:
+        if finding.severity.rank < Severity.WARNING.rank:
+            continue
+        key = helper.key(finding)
+        counts[key] += 1
+        first_line.setdefault(key, finding.line)
+    entries = [
+        {"path": rel, "code": code, "fingerprint": print_, "count": counts[(code, rel, print_)]}
+        | {"line": first_line[(code, rel, print_)]}
+        for code, rel, print_ in sorted(counts, key=lambda k: (k[1], first_line[k], k[0]))
+    ]
+    lines = ",\n".join("    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
+    text = (
+        '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n'
+        '  "note": "findings accepted for now; line is where each was when written",\n'
+        f'  "findings": [\n{lines}\n  ]\n}}\n'
+        if entries
+        else '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n  "findings": []\n}\n'
+    )
+    atomic_write(path, text.encode("utf-8"), mode=0o644)
+    return sum(counts.values())

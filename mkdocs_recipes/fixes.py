@@ -1,0 +1,108 @@
+"""`check --fix`: the repairs findings carry, applied to the files they point at.
+
+A fix changes only the characters it must on its own line (an `apiVersion`'s value, a
+key's name): Jinja, comments, indentation, quoting and every other line stay byte for
+byte. A fix whose line no longer reads as it did when the finding was made (the page was
+edited, or the line comes from an include the page renders) is not applied. Nothing
+outside the site's folder is written, and nothing through a link.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .charts.cache import atomic_write
+from .findings import Finding
+from .writing import not_a_file
+
+
+@dataclass
+class FixPlan:
+    """Files with their text before and after, and the findings the fixes repair."""
+
+    texts: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    fixed: list[Finding] = field(default_factory=list)
+
+    def diff(self, shown: dict[Path, str]) -> str:
+        chunks: list[str] = []
+        for path, (before, after) in sorted(self.texts.items()):
+            name = shown.get(path, str(path))
+            chunks += difflib.unified_diff(
+                before.splitlines(keepends=True),
+                after.splitlines(keepends=True),
+                fromfile=f"a/{name}",
+                tofile=f"b/{name}",
+            )
+        return "".join(chunks)
+
+    def write(self) -> None:
+        for path, (_, after) in self.texts.items():
+            mode = path.stat().st_mode & 0o7777
+            atomic_write(path, after.encode("utf-8"), mode=mode)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and not fix.blockers and (fix.safe or unsafe)
+
+
+def plan_fixes(findings: Iterable[Finding], root: Path, unsafe: bool = False) -> FixPlan:
+    """The edits of every applicable fix, by file (paths as findings show them: relative
+    to the working directory)."""
+    plan = FixPlan()
+    lines_of: dict[Path, list[str]] = {}
+    done: set[tuple[Path, int, str]] = set()
+    resolved_root = root.resolve()
+    for finding in findings:
+        if not applicable(finding, unsafe):
+            continue
+        path = Path(finding.path).resolve()
+        if not path.is_relative_to(resolved_root) or not_a_file(Path(finding.path)):
+            continue
+        if path not in lines_of:
+            try:
+                lines_of[path] = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+            except (OSError, UnicodeDecodeError):
+                lines_of[path] = []
+        lines = lines_of[path]
+        index = finding.line - 1
+        assert finding.fix is not None
+        if not 0 <= index < len(lines) or (path, index, finding.fix.old) in done:
+            continue
+        changed = _fixed_line(lines[index], finding.fix.kind, finding.fix.old, finding.fix.new)
+        if changed is None:
+            continue
+        lines[index] = changed
+        done.add((path, index, finding.fix.old))
+        plan.fixed.append(finding)
+    for path, lines in lines_of.items():
+        after = "".join(lines)
+        before = path.read_bytes().decode("utf-8")
+        if after != before:
+            plan.texts[path] = (before, after)
+    return plan
+
+
+def _fixed_line(line: str, kind: str, old: str, new: str) -> str | None:
+    """`line` with the one occurrence of `old` the fix is about replaced (None: there is
+    not exactly one)."""
+    if kind == "api":
+        pattern = re.compile(
+            r"(\bapiVersion[\"']?[ \t]*:[ \t]*[\"']?)" + re.escape(old) + r"(?![\w./-])"
+        )
+    else:
+        pattern = re.compile(r"^([ \t]*(?:-[ \t]+)*[\"']?)" + re.escape(old) + r"(?=[\"']?[ \t]*:)")
+    matches = list(pattern.finditer(line))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    return line[: match.end(1)] + new + line[match.end() :]
+
+
+def shown_paths(plan: FixPlan) -> dict[Path, str]:
+    return {path: Path(os.path.relpath(path)).as_posix() for path in plan.texts}

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .checks.across import check_recipes_together
+from .checks.api_versions import check_template_text
 from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
 from .checks.links.headings import HeadingIds
 from .findings import Finding, display_path
@@ -222,6 +223,7 @@ def check_site(
                 return site_markdown.render(src, by_path[src])
 
         findings = check_links(site, render)
+        findings += snippet_api_findings(report.pages, site, recipes.flux_settings.flux_version)
         findings += check_recipes_together(report.pages, recipes.flux_settings)
         if pluglet_site:
             findings += missing_includes(report.pages, macros.config.get("include_dir"))
@@ -376,6 +378,32 @@ def _macros_render(
 
 
 _INCLUDE = re.compile(r"""\{%-?\s*include\s+["']([^"']+)["']""")
+
+
+def snippet_api_findings(pages: list[CheckedPage], site: SiteLinks, release: str) -> list[Finding]:
+    """Flux API versions in the Markdown snippets pages pull in (pymdownx.snippets) that
+    are not pages themselves: readers see their YAML on every page that includes them."""
+    checked = {page.src_path for page in pages}
+    docs = Path(site.docs_dir).resolve()
+    files: list[Path] = []
+    for page in pages:
+        for file in site.snippets.included(page.markdown):
+            if file not in files:
+                files.append(file)
+    for file in site.snippets.appended():
+        if file not in files:
+            files.append(file)
+    findings: list[Finding] = []
+    for file in files:
+        if file.suffix.lower() not in (".md", ".markdown"):
+            continue  # a YAML file a block shows is checked as that block's file
+        resolved = file.resolve()
+        if resolved.is_relative_to(docs) and resolved.relative_to(docs).as_posix() in checked:
+            continue  # a page of its own: already analysed
+        findings += check_template_text(
+            site.snippets.text(file), display_path(file), release, after_hint=""
+        )
+    return findings
 
 
 def missing_includes(pages: list[CheckedPage], include_dir: str | None) -> list[Finding]:

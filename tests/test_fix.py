@@ -95,12 +95,12 @@ def test_fix_repairs_removed_api_versions_in_pages_and_includes_and_only_those_l
     pristine = Path(shutil.copytree(cookbook, tmp_path / "pristine"))
     before = json_findings(check(cookbook, "--format", "json"))
     removed = [f for f in before if f["code"] == "flux-api-not-served"]
-    assert len(removed) == 10, before
+    assert len(removed) == 11, before
 
     done = check(cookbook, "--fix", "--format", "json")
     assert done.returncode == 1, done.stderr  # the two it must leave remain
     report = json.loads(done.stdout)
-    assert report["summary"]["fixed"] == 8
+    assert report["summary"]["fixed"] == 9
     left = [f for f in report["findings"] if f["code"] == "flux-api-not-served"]
     assert [(f["path"], f["line"]) for f in left] == [
         ("docs/recipes/manual.md", 73),
@@ -113,7 +113,7 @@ def test_fix_repairs_removed_api_versions_in_pages_and_includes_and_only_those_l
 
     # Only apiVersion values changed: Jinja, comments, quoting, indentation kept.
     changes = changed_lines(pristine, cookbook)
-    assert len(changes) == 8
+    assert len(changes) == 9
     for _, old, new in changes:
         assert re.sub(r"(apiVersion: \"?)[\w./]+", r"\1", old) == re.sub(
             r"(apiVersion: \"?)[\w./]+", r"\1", new
@@ -135,6 +135,7 @@ def test_fix_repairs_removed_api_versions_in_pages_and_includes_and_only_those_l
     fixed_objects = []
     for name in (
         "docs/recipes/manual.md",
+        "snippets/flux-sync.md",
         *(f"includes/{p.name}" for p in (cookbook / "includes").iterdir()),
     ):
         text = (cookbook / name).read_text()
@@ -151,7 +152,7 @@ def test_fix_repairs_removed_api_versions_in_pages_and_includes_and_only_those_l
             )
         }
         fixed_objects += [o for o in yaml_objects(text) if json.dumps(o, sort_keys=True) not in old]
-    assert len(fixed_objects) == 7  # the healthCheck is inside one of them
+    assert len(fixed_objects) == 8  # the healthCheck is inside one of them
     for body in fixed_objects:
         assert validate(body) == [], body
 
@@ -171,7 +172,7 @@ def test_diff_prints_the_fixes_and_writes_nothing(cookbook) -> None:
         "-apiVersion: source.toolkit.fluxcd.io/v1beta1\n+apiVersion: source.toolkit.fluxcd.io/v1"
         in (done.stdout)
     )
-    assert "(8 fixable with --fix)" in done.stdout
+    assert "(9 fixable with --fix)" in done.stdout
     assert snapshot(cookbook) == state
 
 
@@ -225,19 +226,20 @@ def test_a_baseline_lets_strict_pass_survives_edits_above_and_still_fails_new_mi
     assert check(cookbook, "--strict").returncode == 1
     written = check(cookbook, "--write-baseline")
     assert written.returncode == 0, written.stderr
-    assert "wrote recipes-baseline.json: 10 finding(s) accepted" in written.stdout
+    assert "wrote recipes-baseline.json: 11 finding(s) accepted" in written.stdout
     data = json.loads((cookbook / "recipes-baseline.json").read_text())
     assert {e["path"] for e in data["findings"]} == {
         "docs/recipes/manual.md",
         "includes/kubernetes-flux-helmrelease.md",
         "includes/kubernetes-flux-helmrepository.md",
         "includes/kubernetes-flux-kustomization.md",
+        "snippets/flux-sync.md",
     }
 
     passed = check(cookbook, "--strict", "--format", "json")
     assert passed.returncode == 0, passed.stdout
     summary = json.loads(passed.stdout)["summary"]
-    assert (summary["errors"], summary["baselined"]) == (0, 10)
+    assert (summary["errors"], summary["baselined"]) == (0, 11)
 
     # Lines inserted above the baselined findings: still matched.
     manual = cookbook / "docs/recipes/manual.md"
@@ -272,16 +274,16 @@ def test_a_baseline_lets_strict_pass_survives_edits_above_and_still_fails_new_mi
 
     # Everything with --no-baseline.
     everything = json.loads(check(cookbook, "--no-baseline", "--format", "json").stdout)
-    assert everything["summary"]["errors"] == 11 and everything["summary"]["baselined"] == 0
+    assert everything["summary"]["errors"] == 12 and everything["summary"]["baselined"] == 0
 
 
 def test_a_baseline_entry_nothing_matches_is_reported_once(cookbook) -> None:
     assert check(cookbook, "--write-baseline").returncode == 0
-    assert check(cookbook, "--fix").returncode == 0  # 8 fixed; the 2 left are baselined
+    assert check(cookbook, "--fix").returncode == 0  # 9 fixed; the 2 left are baselined
     done = check(cookbook, "--format", "json")
     stale = [f for f in json_findings(done) if f["code"] == "baseline-stale"]
     assert len(stale) == 1 and stale[0]["path"] == "recipes-baseline.json"
-    assert stale[0]["message"].startswith("8 baseline entries no longer match")
+    assert stale[0]["message"].startswith("9 baseline entries no longer match")
     assert stale[0]["severity"] == "info"
 
 

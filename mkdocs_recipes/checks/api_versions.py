@@ -94,11 +94,15 @@ _KEY_LINE = re.compile(
 _CONTENT = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)\S")
 
 
-def check_template_text(text: str, path: str, release: str) -> list[Finding]:
+def check_template_text(
+    text: str,
+    path: str,
+    release: str,
+    after_hint: str = " (or delete this include to use the packaged one)",
+) -> list[Finding]:
     """The same check on a template (a site's own include file): its YAML holds Jinja, so
     it is read line by line. `apiVersion` and `kind` at the same column of one mapping
     belong together, in either order, at any depth."""
-    hint = " (or delete this include to use the packaged one)"
     return [
         finding
         for block in code_blocks(text)
@@ -112,7 +116,7 @@ def check_template_text(text: str, path: str, release: str) -> list[Finding]:
                 path,
                 block.file_line(index),
                 _template_blockers(block.lines, kind, _new(api, kind, release)),
-                hint,
+                after_hint,
             )
         )
     ]

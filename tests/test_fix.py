@@ -272,6 +272,16 @@ def test_a_baseline_lets_strict_pass_survives_edits_above_and_still_fails_new_mi
     assert [(f["code"], f["line"]) for f in errors] == [("flux-api-not-served", errors[0]["line"])]
     assert "v1beta1" in errors[0]["message"] and errors[0]["line"] > 110
 
+    # SARIF says which results are new, and stays valid.
+    sarif = json.loads(check(cookbook, "--format", "sarif").stdout)
+    states = [r["baselineState"] for r in sarif["runs"][0]["results"]]
+    assert states.count("new") == 2 and states.count("unchanged") == 11  # + namespace info
+    schema_file = Path(__file__).resolve().parent.parent / ".test-data" / "sarif-2.1.0.json"
+    assert schema_file.is_file(), "`bash scripts/test` fetches the SARIF schema"
+    import jsonschema
+
+    jsonschema.Draft4Validator(json.loads(schema_file.read_text())).validate(sarif)
+
     # Everything with --no-baseline.
     everything = json.loads(check(cookbook, "--no-baseline", "--format", "json").stdout)
     assert everything["summary"]["errors"] == 12 and everything["summary"]["baselined"] == 0

@@ -1,14 +1,19 @@
 """Benchmark: what the plugin adds to a real site build, warm and cold.
 
 Warm: for each size, two sites of the same recipe pages (see sites.py), each built by
-`mkdocs build` in a new process, as a user runs it, runs interleaved, medians:
+`mkdocs build` in a new process, as a user runs it, in pairs that alternate which goes
+first (see paired.py):
 
-* static (the baseline): Material + macros with hand-written include files;
-* plugin: Material + macros + recipes with its packaged includes, chart cache filled.
+* A, the baseline: Material + macros with hand-written include files;
+* B: Material + macros + recipes with its packaged includes, chart cache filled.
 
-Printed: build times, the plugin's overhead in % of the baseline (target at most 5 %,
-hard limit 10 %), and peak memory (max RSS of the build process) with its ratio (target
-at most 1.2x).
+Then a site without recipes (`--plain-pages`: prose and three YAML examples a page, a
+little Jinja): A without the plugin, B with it.
+
+Printed per site: the median build times, the median of the per-pair ratios B/A with
+their min and max (targets: at most 1.05 on recipe sites, hard limit 1.08; at most 1.02
+without recipes), and peak memory (max RSS of the build process), its ratio likewise
+(target at most 1.10).
 
 Cold: a site whose pages pin `--charts` distinct real charts (../shared/charts), served
 by a local HTTP chart repository that answers every request after `--latency` seconds,
@@ -35,7 +40,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from sites import SHARED, write_site
+from paired import Paired, paired
+from sites import SHARED, write_plain_site, write_site
 
 from mkdocs_recipes.charts.package import write_repository
 
@@ -70,28 +76,49 @@ def measured_build(config: Path, offline: bool = True) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def compared(a: Path, b: Path, pairs: int) -> tuple[Paired, Paired]:
+    """Builds of `a` and `b` in pairs: (times, peak memory), each as B/A per pair."""
+    peaks: dict[Path, list[float]] = {a: [], b: []}
+
+    def run(config: Path) -> float:
+        seconds, peak = measured_build(config)
+        peaks[config].append(peak)
+        return seconds
+
+    times = paired(partial(run, a), partial(run, b), pairs)
+    return times, Paired(peaks[a], peaks[b])
+
+
+def report(label: str, times: Paired, memory: Paired) -> None:
+    a, b = statistics.median(times.a), statistics.median(times.b)
+    if os.environ.get("BENCH_SAMPLES"):
+        print(f"       A: {' '.join(f'{x:.2f}' for x in times.a)}")
+        print(f"       B: {' '.join(f'{x:.2f}' for x in times.b)}")
+    print(
+        f"{label:>14} {a:>8.2f}s {b:>8.2f}s  {times.spread():<24} "
+        f"{statistics.median(memory.a):>5.0f} {statistics.median(memory.b):>5.0f} MiB  "
+        f"{memory.spread()}"
+    )
+
+
 def warm(pages: int, runs: int, seed: bool) -> None:
     root = Path(tempfile.mkdtemp(prefix=f"bench-build-{pages}-"))
     try:
         static = write_site(root / "static", pages, seed, flavour="static")
         plugin = write_site(root / "plugin", pages, seed, flavour="plugin")
         measured_build(plugin)  # fills the chart cache
-        times: dict[str, list[float]] = {"static": [], "plugin": []}
-        peaks: dict[str, list[float]] = {"static": [], "plugin": []}
-        for _ in range(runs):
-            for name, config in (("static", static), ("plugin", plugin)):
-                seconds, peak = measured_build(config)
-                times[name].append(seconds)
-                peaks[name].append(peak)
-        if os.environ.get("BENCH_SAMPLES"):
-            for name, samples in times.items():
-                print(f"       {name}: {' '.join(f'{x:.2f}' for x in samples)}")
-        s, p = statistics.median(times["static"]), statistics.median(times["plugin"])
-        ms, mp = statistics.median(peaks["static"]), statistics.median(peaks["plugin"])
-        print(
-            f"{pages:>6} {s:>9.2f}s {p:>9.2f}s {100 * (p - s) / s:>+9.1f}% "
-            f"{ms:>9.0f} {mp:>9.0f} {mp / ms:>8.2f}x"
-        )
+        report(f"{pages} recipes", *compared(static, plugin, runs))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def plain(pages: int, runs: int) -> None:
+    """A site without recipes: the plugin's cost where it has nothing to do."""
+    root = Path(tempfile.mkdtemp(prefix=f"bench-plain-{pages}-"))
+    try:
+        without = write_plain_site(root / "without", pages, plugin=False)
+        with_plugin = write_plain_site(root / "with", pages, plugin=True)
+        report(f"{pages} plain", *compared(without, with_plugin, runs))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -170,20 +197,23 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[50, 200, 1000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="pairs of builds per site")
+    parser.add_argument("--plain-pages", type=int, nargs="*", default=[200])
     parser.add_argument("--page", choices=["example", "seed"], default="seed")
     parser.add_argument("--cold-pages", type=int, default=50)
     parser.add_argument("--charts", type=int, default=len(CHARTS))
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--skip-cold", action="store_true")
     options = parser.parse_args()
-    print(f"warm cache, {options.page} pages, medians of {options.runs} builds each")
     print(
-        f"{'pages':>6} {'static':>10} {'plugin':>10} {'overhead':>10} "
-        f"{'MiB stat':>9} {'MiB plug':>9} {'memory':>9}"
+        f"warm cache, {options.page} pages; {options.runs} pairs of builds (A: baseline, "
+        "B: with the plugin, alternating); ratio B/A: median of the pairs (min - max)"
     )
+    print(f"{'site':>14} {'A':>9} {'B':>9}  {'time B/A':<24} {'A':>5} {'B':>5}      memory B/A")
     for pages in options.pages:
         warm(pages, options.runs, options.page == "seed")
+    for pages in options.plain_pages:
+        plain(pages, options.runs)
     if not options.skip_cold:
         print()
         cold(options.cold_pages, options.charts, options.latency, max(1, options.runs // 2))

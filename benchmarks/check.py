@@ -4,7 +4,7 @@ Generates a Material + macros + recipes site of N recipe pages (copies of the po
 example with their own names and namespaces: the packaged includes, values snippets, links
 between pages, a chart resolved offline through the folder mirror of
 examples/chart-repository), fills the chart cache once, then times, each as the command a
-user runs in a new process, the median of `--runs` runs:
+user runs in a new process, `--runs` pairs alternating which goes first (paired.py):
 
 * `mkdocs build` (the baseline);
 * `mkdocs-recipes check`.
@@ -15,7 +15,7 @@ Target: check at most 1/20 of the build (hard limit 1/10).
 three values blocks, six includes) instead of this project's short podinfo example, with
 its chart served from a folder packaged from ../shared/charts at run time.
 
-Run: .venv/bin/python benchmarks/check.py [--pages 200 1000] [--runs 3] [--page seed]
+Run: .venv/bin/python benchmarks/check.py [--pages 200 1000] [--runs 5] [--page seed]
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
+from paired import paired
 from sites import write_site
 
 
@@ -45,22 +47,21 @@ def timed(command: list[str], cwd: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[200, 1000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="pairs of runs")
     parser.add_argument("--page", choices=["example", "seed"], default="example")
     options = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     print(f"{options.page} pages")
-    print(f"{'pages':>6} {'build':>9} {'check':>9} {'check/build':>12}")
+    print(f"{'pages':>6} {'build':>9} {'check':>9}  check/build: median of pairs (min - max)")
     for pages in options.pages:
         root = Path(tempfile.mkdtemp(prefix=f"bench-check-{pages}-"))
         write_site(root, pages, options.page == "seed")
         build = [str(bin_dir / "mkdocs"), "build", "-q"]
         check = [str(bin_dir / "mkdocs-recipes"), "check"]
         timed(build, root)  # fills the chart cache
-        builds = [timed(build, root) for _ in range(options.runs)]
-        checks = [timed(check, root) for _ in range(options.runs)]
-        b, c = statistics.median(builds), statistics.median(checks)
-        print(f"{pages:>6} {b:>8.2f}s {c:>8.2f}s {c / b:>11.3f}  (1/{b / c:.0f})")
+        runs = paired(partial(timed, build, root), partial(timed, check, root), options.runs)
+        b, c = statistics.median(runs.a), statistics.median(runs.b)
+        print(f"{pages:>6} {b:>8.2f}s {c:>8.2f}s  {runs.spread():<24} (1/{1 / runs.median:.0f})")
 
 
 if __name__ == "__main__":

@@ -217,3 +217,88 @@ def write_site(
 
         write_repository([SHARED / "charts" / "oauth2-proxy" / "6.18.3"], root / "charts")
     return root / "mkdocs.yml"
+
+
+PLAIN_PAGE = """---
+title: Notes {n}
+---
+
+# Notes {n}
+
+Prose about running things, with the kind of YAML examples documentation sites have, and
+a little Jinja: this is {{{{ config.site_name }}}}.
+
+```yaml title="deployment.yaml"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{n}
+  labels:
+    app: app-{n}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: app-{n}
+  template:
+    metadata:
+      labels:
+        app: app-{n}
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/example/app:1.{n}.0
+          ports:
+            - containerPort: 8080
+```
+
+Run it with Docker Compose instead:
+
+```yaml title="docker-compose.yml"
+services:
+  app:
+    image: ghcr.io/example/app:1.{n}.0
+    ports:
+      - "8080:8080"
+    environment:
+      LOG_LEVEL: info
+```
+
+A configuration file:
+
+```yaml
+server:
+  port: 8080
+  timeout: 30s
+logging:
+  level: info
+```
+
+Next: [the next notes](page-{next:04d}.md).
+"""
+
+
+def write_plain_site(root: Path, pages: int, plugin: bool) -> Path:
+    """A site without recipes: Material + macros (+ recipes when `plugin`), pages of prose
+    with three YAML examples each (a manifest, a compose file, a config file)."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nThe [first notes](page-0000.md).\n")
+    for n in range(pages):
+        (docs / f"page-{n:04d}.md").write_text(PLAIN_PAGE.format(n=n, next=(n + 1) % pages))
+    plugins: list = ["search", "macros"]
+    if plugin:
+        plugins.append({"recipes": {"cache_dir": str(root / "cache")}})
+    config = {
+        "site_name": "Plain benchmark",
+        "theme": {"name": "material", "features": ["content.code.copy"]},
+        "plugins": plugins,
+        "markdown_extensions": [
+            "admonition",
+            "attr_list",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+        ],
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return root / "mkdocs.yml"

@@ -297,6 +297,14 @@ class _Progress:
     f"{BASELINE_NAME} beside mkdocs.yml).",
 )
 @click.option("--no-baseline", is_flag=True, help="Report every finding, baselined or not.")
+@click.option(
+    "--crds",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PATH",
+    help="With --fix: CRD manifests an object must validate against under its new "
+    "apiVersion before the fix is made.",
+)
 def check(
     paths: tuple[Path, ...],
     config_file: Path | None,
@@ -310,6 +318,7 @@ def check(
     unsafe_fixes: bool,
     baseline_file: str | None,
     no_baseline: bool,
+    crds: tuple[Path, ...],
 ) -> None:
     """Check the site's pages as `mkdocs build` would, without building HTML, plus its links
     and its recipes against each other.
@@ -367,8 +376,15 @@ def check(
     if fix or diff or unsafe_fixes:
         from .fixes import plan_fixes, shown_paths
 
-        plan = plan_fixes(findings, report.root, unsafe=unsafe_fixes)
+        schemas = _crd_schemas(crds, None) if crds else None
+        plan = plan_fixes(findings, report.root, unsafe=unsafe_fixes, crds=schemas)
         fixed = len(plan.fixed)
+        for finding, reasons in plan.refused:
+            click.echo(
+                f"not fixed: {finding.path}:{finding.line}: the CRDs reject it as "
+                f"{finding.fix.new if finding.fix else '?'}: {'; '.join(reasons[:3])}",
+                err=True,
+            )
         if diff:
             click.echo(plan.diff(shown_paths(plan)), nl=False, err=output_format != "text")
             repaired = {id(f) for f in plan.fixed}

@@ -93,9 +93,10 @@ class CrdSchemas:
     def covers(self, kind: str) -> bool:
         return kind in self.served
 
-    def problems_of(self, body: dict[str, Any]) -> list[str]:
+    def problems_of(self, body: dict[str, Any], *, partial: bool = False) -> list[str]:
         """Why the API server would reject `body` (empty: it accepts it). Only for kinds
-        these CRDs define (`covers`)."""
+        these CRDs define (`covers`). `partial`: the object is a documentation example,
+        which may leave fields out; a missing required field is not a problem then."""
         import jsonschema
 
         api, kind = body.get("apiVersion"), body.get("kind")
@@ -108,6 +109,7 @@ class CrdSchemas:
             f"{'.'.join(str(p) for p in error.absolute_path) or '(the object)'}: "
             f"{error.message[:200]}"
             for error in validator.iter_errors(body)
+            if not (partial and error.validator == "required")
         )
 
 

@@ -438,6 +438,9 @@ class Fix:
     new: str
     safe: bool = True
     blockers: tuple[str, ...] = ()
+    #: The object the line belongs to, as data, when the fix changes its own apiVersion
+    #: (so that it can be validated against CRDs before the fix is made).
+    body: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charts.cache import atomic_write
-from .findings import Finding
+from .crd_schemas import CrdSchemas
+from .findings import Finding, Fix
 from .writing import not_a_file
 
 
@@ -27,6 +28,8 @@ class FixPlan:
 
     texts: dict[Path, tuple[str, str]] = field(default_factory=dict)
     fixed: list[Finding] = field(default_factory=list)
+    #: Fixes not made because the CRDs reject the object under the new version: why.
+    refused: list[tuple[Finding, list[str]]] = field(default_factory=list)
 
     def diff(self, shown: dict[Path, str]) -> str:
         chunks: list[str] = []
@@ -51,9 +54,13 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return fix is not None and not fix.blockers and (fix.safe or unsafe)
 
 
-def plan_fixes(findings: Iterable[Finding], root: Path, unsafe: bool = False) -> FixPlan:
+def plan_fixes(
+    findings: Iterable[Finding], root: Path, unsafe: bool = False, crds: CrdSchemas | None = None
+) -> FixPlan:
     """The edits of every applicable fix, by file (paths as findings show them: relative
-    to the working directory)."""
+    to the working directory). With `crds`, an object whose own apiVersion a fix changes
+    must validate against them under the new version (fields a documentation example
+    leaves out aside), or the fix is refused."""
     plan = FixPlan()
     lines_of: dict[Path, list[str]] = {}
     done: set[tuple[Path, int, str]] = set()
@@ -74,6 +81,10 @@ def plan_fixes(findings: Iterable[Finding], root: Path, unsafe: bool = False) ->
         assert finding.fix is not None
         if not 0 <= index < len(lines) or (path, index, finding.fix.old) in done:
             continue
+        rejected = _rejected(finding.fix, crds)
+        if rejected:
+            plan.refused.append((finding, rejected))
+            continue
         changed = _fixed_line(lines[index], finding.fix.kind, finding.fix.old, finding.fix.new)
         if changed is None:
             continue
@@ -86,6 +97,15 @@ def plan_fixes(findings: Iterable[Finding], root: Path, unsafe: bool = False) ->
         if after != before:
             plan.texts[path] = (before, after)
     return plan
+
+
+def _rejected(fix: Fix, crds: CrdSchemas | None) -> list[str]:
+    body = fix.body
+    if crds is None or fix.kind != "api" or not isinstance(body, dict):
+        return []
+    if not crds.covers(str(body.get("kind"))):
+        return []
+    return crds.problems_of({**body, "apiVersion": fix.new}, partial=True)
 
 
 def _fixed_line(line: str, kind: str, old: str, new: str) -> str | None:

@@ -303,3 +303,26 @@ def test_a_broken_baseline_is_a_clear_error(cookbook) -> None:
     assert done.returncode == 2
     assert "recipes-baseline.json: not a baseline" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_with_crds_a_fix_the_new_version_rejects_is_not_made(cookbook) -> None:
+    from support.crds import CRD_DIR
+
+    manual = cookbook / "docs/recipes/manual.md"
+    manual.write_text(
+        manual.read_text()
+        + "\n```yaml\napiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: GitRepository\n"
+        "metadata:\n  name: odd\n  namespace: flux-system\nspec:\n  interval: 5m\n"
+        "  url: https://github.com/example/odd\n  ignore:\n    - '*.md'\n```\n"
+    )
+    done = check(cookbook, "--fix", "--crds", str(CRD_DIR), "--format", "json")
+    report = json.loads(done.stdout)
+    # The 9 of the cookbook validate against the real CRDs; the odd one does not.
+    assert report["summary"]["fixed"] == 9
+    assert "the CRDs reject it as source.toolkit.fluxcd.io/v1: spec.ignore:" in done.stderr
+    assert (
+        "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: GitRepository\nmetadata:\n  name: odd"
+        in (manual.read_text())
+    )
+    left = [f for f in report["findings"] if f["code"] == "flux-api-not-served"]
+    assert len(left) == 3

@@ -28,7 +28,15 @@ def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list
             for api_node, api, kind, body, top in _typed_mappings(document.node, document.data):
                 # A reference (healthChecks, dependsOn...) has no fields of its own to lose.
                 blockers = removed_fields(kind, _new(api, kind, release), body) if top else []
-                finding = _judged(api, kind, release, path, block.line_of(api_node), blockers)
+                finding = _judged(
+                    api,
+                    kind,
+                    release,
+                    path,
+                    block.line_of(api_node),
+                    blockers,
+                    body=body if top and isinstance(body, dict) else None,
+                )
                 if finding is not None:
                     findings.append(finding)
     return findings
@@ -46,12 +54,13 @@ def _judged(
     line: int,
     blockers: list[str],
     after_hint: str = "",
+    body: dict[str, Any] | None = None,
 ) -> Finding | None:
     verdict = judge(api, kind, release)
     if verdict is None:
         return None
     new = replacement(api, kind, release)
-    fix = Fix("api", api, new, blockers=tuple(blockers)) if new else None
+    fix = Fix("api", api, new, blockers=tuple(blockers), body=body) if new else None
     hint = verdict.hint + after_hint
     if blockers:
         hint += "; `--fix` leaves it, as " + "; ".join(blockers)

@@ -128,6 +128,10 @@ def analyse_page(
     if model is not None:
         state.findings += check_values_blocks(parsed, model, path)
     state.findings = apply_levels(state.findings, page_levels, blocks)
+    if recipe is None:
+        # Only a recipe's macros and commands read its blocks again; a page of examples
+        # keeps its findings, not its parsed YAML (sites have hundreds of such pages).
+        state.yaml_blocks = []
     return state
 
 

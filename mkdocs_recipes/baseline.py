@@ -132,9 +132,14 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
         counts[key] += 1
         first_line.setdefault(key, finding.line)
     entries = [
-        {"path": rel, "code": code, "fingerprint": print_, "count": counts[(code, rel, print_)]}
-        | {"line": first_line[(code, rel, print_)]}
-        for code, rel, print_ in sorted(counts, key=lambda k: (k[1], first_line[k], k[0]))
+        {
+            "path": key[1],
+            "code": key[0],
+            "fingerprint": key[2],
+            "count": counts[key],
+            "line": first_line[key],
+        }
+        for key in sorted(counts, key=lambda k: (k[1], first_line[k], k[0]))
     ]
     lines = ",\n".join("    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
     text = (

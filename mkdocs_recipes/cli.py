@@ -44,6 +44,16 @@ offline_option = click.option(
 )
 
 
+def crds_option(help_text: str) -> Any:
+    return click.option(
+        "--crds",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="PATH",
+        help=help_text,
+    )
+
+
 class UsageProblem(click.ClickException):
     """A configuration or usage error: printed without a traceback, exit status 2."""
 
@@ -198,14 +208,10 @@ def includes(folder: Path | None, force: bool) -> None:
             outcome = writing.write_text(target, ours, force=force)
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
+        # Writing through a link or into a device is never what the site meant.
         if outcome.status == writing.REFUSED:
-            # Writing through a link or into a device is never what the site meant.
-            click.echo(f"refused   {target} ({outcome.reason})")
             refused += 1
-        elif outcome.status == writing.KEPT:
-            click.echo(f"kept      {target} (your own file; --force replaces it)")
-        else:
-            click.echo(f"{outcome.status:<9} {target}")
+        click.echo(writing.outcome_line(outcome, "your own file; --force replaces it"))
     if refused:
         raise UsageProblem(
             f"{refused} file(s) in {folder} are not regular files and were left alone"
@@ -297,13 +303,9 @@ class _Progress:
     f"{BASELINE_NAME} beside mkdocs.yml).",
 )
 @click.option("--no-baseline", is_flag=True, help="Report every finding, baselined or not.")
-@click.option(
-    "--crds",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="PATH",
-    help="With --fix: CRD manifests an object must validate against under its new "
-    "apiVersion before the fix is made.",
+@crds_option(
+    "With --fix: CRD manifests an object must validate against under its new "
+    "apiVersion before the fix is made."
 )
 def check(
     paths: tuple[Path, ...],
@@ -516,13 +518,9 @@ def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
 )
 @click.option("--force", is_flag=True, help="Replace files in DIR that differ from the export.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would change as a diff.")
-@click.option(
-    "--crds",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="PATH",
-    help="CRD manifests (files or folders) to validate the objects against; the "
-    "gotk-components.yaml files under DIR are read too.",
+@crds_option(
+    "CRD manifests (files or folders) to validate the objects against; the "
+    "gotk-components.yaml files under DIR are read too."
 )
 @click.option(
     "--format",
@@ -601,8 +599,6 @@ def export(
 
 def _write_plan(plan: Any, out: Path, *, force: bool, dry_run: bool) -> bool:
     """Write (or diff) every file of the plan under `out`; True when some were not."""
-    import difflib
-
     counts: dict[str, int] = {}
     failed = False
     for relative in sorted(plan.files):
@@ -618,27 +614,15 @@ def _write_plan(plan: Any, out: Path, *, force: bool, dry_run: bool) -> bool:
                 click.echo(f"refused   {target} ({refusal})")
                 failed = True
             elif current != text:
-                diff = difflib.unified_diff(
-                    (current or "").splitlines(keepends=True),
-                    text.splitlines(keepends=True),
-                    fromfile=f"a/{relative}" if current is not None else "/dev/null",
-                    tofile=f"b/{relative}",
-                )
-                click.echo("".join(diff), nl=False)
+                click.echo(writing.unified_diff(current, text, relative), nl=False)
             continue
         try:
             outcome = writing.write_text(target, text, force=force)
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        if outcome.status == writing.REFUSED:
-            click.echo(f"refused   {target} ({outcome.reason})")
-            failed = True
-        elif outcome.status == writing.KEPT:
-            click.echo(f"kept      {target} (differs from the export; --force replaces it)")
-            failed = True
-        else:
-            click.echo(f"{outcome.status:<9} {target}")
+        failed |= outcome.status in (writing.REFUSED, writing.KEPT)
+        click.echo(writing.outcome_line(outcome, "differs from the export; --force replaces it"))
     if not dry_run:
         done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         click.echo(f"{len(plan.files)} file(s) from {len(plan.pages)} page(s): {done or 'none'}")
@@ -725,7 +709,7 @@ def renovate(config_file: Path | None) -> None:
     registries with its Docker datasource; the page's range style is kept.
     """
     from .frontmatter import read_front_matter
-    from .recipe import read_recipe
+    from .recipe import recipe_from_front_matter
     from .renovate import as_json5, file_pattern, key_order, preset
 
     site = load_site(config_file)
@@ -744,7 +728,7 @@ def renovate(config_file: Path | None) -> None:
         order = key_order(sorted(lines, key=lines.__getitem__))
         if order is not None:
             orders.append(order)
-        recipe, _ = read_recipe(source, str(file))
+        recipe, _ = recipe_from_front_matter(front_matter, str(file))
         url = recipe.helm_chart_repo_url.rstrip("/") if recipe else ""
         if recipe and recipe.is_oci and url.endswith("/" + recipe.helm_chart_name):
             click.echo(

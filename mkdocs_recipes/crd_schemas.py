@@ -116,23 +116,24 @@ class CrdSchemas:
 def _files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            for root, folders, files in os.walk(path):
-                folders[:] = sorted(f for f in folders if not f.startswith("."))
-                for name in sorted(files):
-                    if name.endswith((".yaml", ".yml")):
-                        yield Path(root) / name
+            yield from yaml_files(path)
         elif path.is_file():
             yield path
 
 
-def bootstrap_files(folder: Path) -> list[Path]:
-    """The `gotk-components.yaml` files `flux bootstrap` wrote under `folder`."""
-    found = []
+def yaml_files(folder: Path) -> Iterator[Path]:
+    """The *.yaml / *.yml files under `folder`, in path order, hidden folders (`.git`)
+    left out."""
     for root, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if not f.startswith("."))
-        if BOOTSTRAP_FILE in files:
-            found.append(Path(root) / BOOTSTRAP_FILE)
-    return found
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")):
+                yield Path(root) / name
+
+
+def bootstrap_files(folder: Path) -> list[Path]:
+    """The `gotk-components.yaml` files `flux bootstrap` wrote under `folder`."""
+    return [file for file in yaml_files(folder) if file.name == BOOTSTRAP_FILE]
 
 
 def _as_json_schema(schema: Any) -> Any:

@@ -11,16 +11,16 @@ shows and the other fields the page prints. What the repository has beyond that 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .crd_schemas import yaml_files
 from .export import ExportedObject, ExportPlan
 from .findings import Finding, display_path
+from .fragments import key_nodes, leaves, value_at
 from .placeholders import is_placeholder
 from .suggest import Suggestions
 from .yaml_limits import YamlTooLarge, documents_bounded
@@ -66,7 +66,7 @@ class Repository:
         self.objects: dict[tuple[str, str], list[Found]] = {}
         #: Files that look like manifests but do not parse, with the reason.
         self.unreadable: dict[Path, str] = {}
-        for file in _yaml_files(root):
+        for file in yaml_files(root):
             self._read(file)
 
     def _read(self, file: Path) -> None:
@@ -87,7 +87,8 @@ class Repository:
                     continue
                 name = metadata.get("name")
                 if isinstance(name, str):
-                    found = Found(file, data, node.start_mark.line + 1, dict(_key_lines(node)))
+                    lines = {path: key.start_mark.line + 1 for path, key in key_nodes(node)}
+                    found = Found(file, data, node.start_mark.line + 1, lines)
                     self.objects.setdefault((kind, name), []).append(found)
         except (yaml.YAMLError, YamlTooLarge) as error:
             self.unreadable[file] = str(error).splitlines()[0][:120] if str(error) else "?"
@@ -155,10 +156,10 @@ def _compare(item: ExportedObject, found: Found, compare_values: bool) -> list[F
         )
     kind = item.manifest.kind
     spec = ours.get("spec")
-    for path, value in _leaves(spec, ("spec",)) if isinstance(spec, dict) and spec else ():
+    for path, value in leaves(spec, ("spec",)) if isinstance(spec, dict) and spec else ():
         if path[:2] == ("spec", "values"):
             continue
-        present, there = _get(theirs, path)
+        present, there = value_at(theirs, path)
         if present and there == value:
             continue
         if (kind, path) in _CHART_VERSION:
@@ -298,37 +299,3 @@ def _short(value: Any) -> str:
     else:
         text = json.dumps(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _get(data: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return False, None
-        data = data[part]
-    return True, data
-
-
-def _leaves(value: Any, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            yield from _leaves(item, (*prefix, str(key)))
-    else:
-        yield prefix, value
-
-
-def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple, int]]:
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            path = (*prefix, str(key.value))
-            yield path, key.start_mark.line + 1
-            yield from _key_lines(value, path)
-
-
-def _yaml_files(root: Path) -> Iterator[Path]:
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".yaml", ".yml")):
-                yield Path(folder) / name

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
 
 from . import flux
 from .analysis import PageState
 from .crd_schemas import CrdSchemas
 from .findings import Finding
-from .fragments import YamlBlock, mapping_value_node, merge_values
+from .fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
 from .placeholders import ELISION, is_placeholder
 from .recipe import Recipe
 
@@ -143,7 +141,7 @@ def page_objects(
         merged = merge_values(base, merged)
     elif values == "none":
         merged, lines = {}, {}
-    findings += _values_findings(state, lines, merged if values != "none" else {})
+    findings += _values_findings(state, lines, merged)
     made = flux.manifests(recipe, state.settings, merged or None)
     return [
         ExportedObject(m, state.path, recipe, lines if m.kind == "HelmRelease" else {})
@@ -197,22 +195,9 @@ def page_values(blocks: list[YamlBlock]) -> tuple[dict[str, Any], dict[tuple[str
         wrapped = mapping_value_node(node, "values")
         if wrapped is not None and set(block.documents[0].data) == {"values"}:
             node = wrapped[1]
-        for path, line in _key_lines(node, (), block):
-            lines[path] = line
+        for path, key in key_nodes(node):
+            lines[path] = block.line_of(key)
     return merged, lines
-
-
-def _key_lines(
-    node: yaml.Node, prefix: tuple[str, ...], block: YamlBlock
-) -> Iterator[tuple[tuple[str, ...], int]]:
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        path = (*prefix, str(key.value))
-        yield path, block.line_of(key)
-        yield from _key_lines(value, path, block)
 
 
 def _values_findings(
@@ -236,7 +221,7 @@ def _values_findings(
                     "complete the exported values by hand, or export with --values full",
                 )
             )
-    for path, value in _leaves(merged, ()):
+    for path, value in leaves(merged):
         line = lines.get(path)
         if line is None:
             continue  # a chart default (--values full): not the page's to answer for
@@ -266,14 +251,6 @@ def _values_findings(
                 )
             )
     return findings
-
-
-def _leaves(values: Any, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(values, dict):
-        for key, value in values.items():
-            yield from _leaves(value, (*prefix, str(key)))
-    elif prefix:
-        yield prefix, values
 
 
 def is_literal_secret(key: str, value: Any) -> bool:

@@ -9,7 +9,6 @@ outside the site's folder is written, and nothing through a link.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from pathlib import Path
 from .charts.cache import atomic_write
 from .crd_schemas import CrdSchemas
 from .findings import Finding, Fix
-from .writing import not_a_file
+from .writing import not_a_file, unified_diff
 
 
 @dataclass
@@ -32,16 +31,10 @@ class FixPlan:
     refused: list[tuple[Finding, list[str]]] = field(default_factory=list)
 
     def diff(self, shown: dict[Path, str]) -> str:
-        chunks: list[str] = []
-        for path, (before, after) in sorted(self.texts.items()):
-            name = shown.get(path, str(path))
-            chunks += difflib.unified_diff(
-                before.splitlines(keepends=True),
-                after.splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
-        return "".join(chunks)
+        return "".join(
+            unified_diff(before, after, shown.get(path, str(path)))
+            for path, (before, after) in sorted(self.texts.items())
+        )
 
     def write(self) -> None:
         for path, (_, after) in self.texts.items():
@@ -63,6 +56,7 @@ def plan_fixes(
     leaves out aside), or the fix is refused."""
     plan = FixPlan()
     lines_of: dict[Path, list[str]] = {}
+    originals: dict[Path, str] = {}
     done: set[tuple[Path, int, str]] = set()
     resolved_root = root.resolve()
     for finding in findings:
@@ -73,9 +67,10 @@ def plan_fixes(
             continue
         if path not in lines_of:
             try:
-                lines_of[path] = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+                originals[path] = path.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                lines_of[path] = []
+                originals[path] = ""
+            lines_of[path] = originals[path].splitlines(keepends=True)
         lines = lines_of[path]
         index = finding.line - 1
         assert finding.fix is not None
@@ -93,7 +88,7 @@ def plan_fixes(
         plan.fixed.append(finding)
     for path, lines in lines_of.items():
         after = "".join(lines)
-        before = path.read_bytes().decode("utf-8")
+        before = originals[path]
         if after != before:
             plan.texts[path] = (before, after)
     return plan

@@ -7,6 +7,7 @@ fragment when it is a mapping (indented or not, wrapped in `values:` or not).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,3 +211,34 @@ def merge_values(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def key_nodes(
+    node: yaml.Node, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], yaml.Node]]:
+    """(path, key node) of every scalar key in a tree of mappings, depth first."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            path = (*prefix, str(key.value))
+            yield path, key
+            yield from key_nodes(value, path)
+
+
+def leaves(value: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(path, value) of every value that is not a non-empty mapping, depth first."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from leaves(item, (*prefix, str(key)))
+    else:
+        yield prefix, value
+
+
+def value_at(data: Any, path: Iterable[str]) -> tuple[bool, Any]:
+    """(whether `path` exists in nested mappings, the value there)."""
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return False, None
+        data = data[part]
+    return True, data

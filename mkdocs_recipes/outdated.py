@@ -24,7 +24,7 @@ from .charts.semver import Constraint, Version, VersionError
 from .charts.values_model import values_model
 from .checks.values import check_values_blocks
 from .findings import Finding
-from .fragments import merge_values
+from .fragments import merge_values, value_at
 from .project import chart_key
 
 #: The values findings that mean a key or value the page sets would not work.
@@ -178,7 +178,7 @@ def new_required(
     for path in _required(schema, ()):
         if path in before:
             continue
-        parent = _lookup(given, path[:-1])
+        _, parent = value_at(given, path[:-1])
         if isinstance(parent, dict) and path[-1] not in parent:
             missing.append(".".join(path))
     return sorted(missing)
@@ -196,14 +196,6 @@ def _required(schema: Any, prefix: tuple[str, ...], depth: int = 0) -> Iterator[
     if isinstance(properties, dict):
         for name, sub in properties.items():
             yield from _required(sub, (*prefix, str(name)), depth + 1)
-
-
-def _lookup(values: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(values, dict) or part not in values:
-            return None
-        values = values[part]
-    return values
 
 
 def as_text(updates: list[RecipeUpdate]) -> str:

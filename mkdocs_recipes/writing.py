@@ -8,6 +8,7 @@ either the old file or the new one.
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 from dataclasses import dataclass
@@ -27,8 +28,6 @@ class Outcome:
 
     status: str
     path: Path
-    #: The file's text before (None: it did not exist, or it is not text we can read).
-    before: str | None = None
     reason: str = ""
 
 
@@ -89,12 +88,33 @@ def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -
     `dry_run` decides the outcome without writing anything."""
     current, refusal = current_text(target)
     if refusal is not None:
-        return Outcome(REFUSED, target, None, refusal)
+        return Outcome(REFUSED, target, refusal)
     if current == text:
-        return Outcome(UNCHANGED, target, current)
+        return Outcome(UNCHANGED, target)
     if current is not None and not force:
-        return Outcome(KEPT, target, current)
+        return Outcome(KEPT, target)
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, text.encode("utf-8"), mode=0o644)
-    return Outcome(REPLACED if current is not None else WROTE, target, current)
+    return Outcome(REPLACED if current is not None else WROTE, target)
+
+
+def unified_diff(before: str | None, after: str, name: str) -> str:
+    """A unified diff of one file (`before` None: a new file, against /dev/null)."""
+    return "".join(
+        difflib.unified_diff(
+            (before or "").splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{name}" if before is not None else "/dev/null",
+            tofile=f"b/{name}",
+        )
+    )
+
+
+def outcome_line(outcome: Outcome, kept: str) -> str:
+    """How a command reports what happened to a file (`kept`: why it was kept)."""
+    if outcome.status == REFUSED:
+        return f"refused   {outcome.path} ({outcome.reason})"
+    if outcome.status == KEPT:
+        return f"kept      {outcome.path} ({kept})"
+    return f"{outcome.status:<9} {outcome.path}"

@@ -9,7 +9,8 @@ Flux's business.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import yaml
@@ -27,23 +28,19 @@ def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list
         for document in block.documents:
             for api_node, api, kind, body, top in _typed_mappings(document.node, document.data):
                 # A reference (healthChecks, dependsOn...) has no fields of its own to lose.
-                blockers = removed_fields(kind, _new(api, kind, release), body) if top else []
+                own = body if top and isinstance(body, dict) else None
                 finding = _judged(
                     api,
                     kind,
                     release,
                     path,
                     block.line_of(api_node),
-                    blockers,
-                    body=body if top and isinstance(body, dict) else None,
+                    partial(removed_fields, kind, body=own),
+                    body=own,
                 )
                 if finding is not None:
                     findings.append(finding)
     return findings
-
-
-def _new(api: str, kind: str, release: str) -> str:
-    return replacement(api, kind, release) or ""
 
 
 def _judged(
@@ -52,14 +49,17 @@ def _judged(
     release: str,
     path: str,
     line: int,
-    blockers: list[str],
+    blockers_of: Callable[[str], list[str]],
     after_hint: str = "",
     body: dict[str, Any] | None = None,
 ) -> Finding | None:
+    """The finding for `api` (None when `release` serves it); `blockers_of(new version)`:
+    the fields that keep `--fix` from writing the new version."""
     verdict = judge(api, kind, release)
     if verdict is None:
         return None
     new = replacement(api, kind, release)
+    blockers = blockers_of(new) if new else []
     fix = Fix("api", api, new, blockers=tuple(blockers), body=body) if new else None
     hint = verdict.hint + after_hint
     if blockers:
@@ -124,7 +124,7 @@ def check_template_text(
                 release,
                 path,
                 block.file_line(index),
-                _template_blockers(block.lines, kind, _new(api, kind, release)),
+                partial(_template_blockers, block.lines, kind),
                 after_hint,
             )
         )

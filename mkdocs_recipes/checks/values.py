@@ -19,7 +19,7 @@ import yaml
 
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
 from ..findings import Finding, Fix, Severity
-from ..fragments import YamlBlock, merge_values
+from ..fragments import YamlBlock, merge_values, value_at
 from ..placeholders import is_placeholder
 
 if TYPE_CHECKING:
@@ -421,9 +421,9 @@ def _check_subcharts_enabled(
         condition = dependency.condition.split(",")[0].strip().split(".")
         if set(_keys_of(value_node)) <= {condition[-1]}:
             continue
-        if _lookup(page_values, condition) is True:
+        if value_at(page_values, condition)[1] is True:
             continue
-        if _lookup(model.chart.values, condition) is not False:
+        if value_at(model.chart.values, condition)[1] is not False:
             continue
         dotted = ".".join(condition)
         context.report(
@@ -437,14 +437,6 @@ def _check_subcharts_enabled(
 
 def _keys_of(node: yaml.MappingNode) -> list[str]:
     return [str(k.value) for k, _ in node.value]
-
-
-def _lookup(values: Any, path: list[str]) -> Any:
-    for key in path:
-        if not isinstance(values, dict):
-            return None
-        values = values.get(key)
-    return values
 
 
 def _check_schema(

@@ -10,13 +10,44 @@ is how it runs under Zensical: see `define_env`.
 # Defined before the imports below: the network code sends it as its User-Agent.
 __version__ = "0.1.0"
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .analysis import PageState, analyse_page
-from .charts.resolver import ChartResolver, ResolverSettings
-from .findings import CODES, Finding, Severity
-from .flux import FluxSettings, Manifest, manifests, to_yaml
-from .recipe import Link, Recipe, read_recipe
+if TYPE_CHECKING:
+    from .analysis import PageState, analyse_page
+    from .charts.resolver import ChartResolver, ResolverSettings
+    from .findings import CODES, Finding, Severity
+    from .flux import FluxSettings, Manifest, manifests, to_yaml
+    from .recipe import Link, Recipe, read_recipe
+
+#: Where each public name lives: imported on first use, so that a command that needs
+#: little (a `check` answered from its cache) does not pay for the rest.
+_PUBLIC = {
+    "PageState": "analysis",
+    "analyse_page": "analysis",
+    "ChartResolver": "charts.resolver",
+    "ResolverSettings": "charts.resolver",
+    "CODES": "findings",
+    "Finding": "findings",
+    "Severity": "findings",
+    "FluxSettings": "flux",
+    "Manifest": "flux",
+    "manifests": "flux",
+    "to_yaml": "flux",
+    "Link": "recipe",
+    "Recipe": "recipe",
+    "read_recipe": "recipe",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def define_env(env: Any) -> None:

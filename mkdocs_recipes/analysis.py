@@ -47,6 +47,8 @@ class PageState:
     #: The chart the recipe pins, once resolved.
     chart: ResolvedChart | None = None
     yaml_blocks: list[YamlBlock] = field(default_factory=list)
+    #: A block shows a file through an include directive (the findings depend on it).
+    follows_includes: bool = False
 
     def values_fragments(self) -> list[YamlBlock]:
         return [b for b in self.yaml_blocks if b.is_values]
@@ -73,19 +75,8 @@ def analyse_page(
     `render` fills in the Jinja of a block as the page will show it (the macros engine).
     `fetch_values_url`: download values_yaml_url to compare it with the chart.
     `includes`: where the site's include directives find the files blocks show."""
-    front_matter, findings = read_front_matter(source, path)
-    state = PageState(path=path, source=source, settings=site, findings=list(findings))
-    page_levels = dict(levels or {})
-    if findings:
-        state.declared = any(f"{key}:" in source for key in ("helm_chart_name", *CHART_KEYS))
-    else:
-        state.front_matter = front_matter
-        state.declared = declares_recipe(front_matter.data)
-        state.settings, problems = _page_settings(front_matter, site, path)
-        state.findings += problems
-        state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
-        state.findings += recipe_findings
-        page_levels.update(_page_levels(front_matter, path, state.findings))
+    state, page_levels = read_page_head(source, path, site)
+    page_levels = {**(levels or {}), **page_levels}
     recipe = state.recipe
     if recipe is not None:
         if resolver is not None:
@@ -107,6 +98,7 @@ def analyse_page(
         if not block.is_yaml or block.skipped:
             continue
         if IncludeFolders.has_directive(block.text):
+            state.follows_includes = True
             # Its content comes from a file: that file is checked, the directive is not.
             for file in (includes.directive_files(block.text) if includes else None) or ():
                 state.findings += _included_file_findings(file, state.settings)
@@ -133,6 +125,23 @@ def analyse_page(
         # keeps its findings, not its parsed YAML (sites have hundreds of such pages).
         state.yaml_blocks = []
     return state
+
+
+def read_page_head(source: str, path: str, site: FluxSettings) -> tuple[PageState, dict]:
+    """What the front-matter says: the page's recipe, its Flux settings and the findings
+    about them, and its own `recipe_checks:` levels (code -> level)."""
+    front_matter, findings = read_front_matter(source, path)
+    state = PageState(path=path, source=source, settings=site, findings=list(findings))
+    if findings:
+        state.declared = any(f"{key}:" in source for key in ("helm_chart_name", *CHART_KEYS))
+        return state, {}
+    state.front_matter = front_matter
+    state.declared = declares_recipe(front_matter.data)
+    state.settings, problems = _page_settings(front_matter, site, path)
+    state.findings += problems
+    state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
+    state.findings += recipe_findings
+    return state, _page_levels(front_matter, path, state.findings)
 
 
 def _included_file_findings(file: IncludedFile, settings: FluxSettings) -> list[Finding]:

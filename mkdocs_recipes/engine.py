@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import flux
-from .analysis import PageState, analyse_page
+from .analysis import PageState, analyse_page, read_page_head
 from .baseline import Baseline, BaselineError
 from .charts.lockfile import Lockfile, LockfileError
 from .charts.resolver import ChartResolver
@@ -25,7 +25,7 @@ from .config import RecipesConfig
 from .findings import Finding, Severity, display_path
 from .included_files import IncludeFolders
 from .prefetch import prefetch
-from .project import SettingsError, resolver_settings
+from .project import SettingsError, chart_key, resolver_settings
 from .recipe import read_recipe
 from .severities import apply_levels, read_levels
 
@@ -221,6 +221,29 @@ class RecipeEngine:
             if session is not None:
                 session.pages[key] = (fingerprint, state)
                 session.analysed.append(key)
+        self.pages[key] = state
+        for finding in state.findings:
+            self.report(finding)
+        return state
+
+    def reuse(
+        self, key: str, file: str | None, source: str, findings: list[Finding], charts: dict
+    ) -> PageState | None:
+        """The page `key` as an earlier check analysed it (`findings`, its own), when the
+        charts it resolved (`charts`: chart id -> digest) still resolve to the same
+        archives; None when they do not (the page is then analysed again). Only what the
+        front-matter says is read again."""
+        from .check_cache import chart_id
+
+        path = display_path(file) if file else key
+        state, _ = read_page_head(source, path, self.flux)
+        recipe = state.recipe
+        if recipe is not None and self.resolver is not None:
+            chart = self.resolver.resolve(chart_key(recipe)).chart
+            if chart is None or charts.get(chart_id(chart.key)) != chart.digest:
+                return None
+            state.chart = chart
+        state.findings = list(findings)
         self.pages[key] = state
         for finding in state.findings:
             self.report(finding)

@@ -16,15 +16,17 @@ import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import flux
-from .analysis import PageState
 from .crd_schemas import CrdSchemas
 from .findings import Finding
 from .fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
 from .placeholders import ELISION, is_placeholder
 from .recipe import Recipe
+
+if TYPE_CHECKING:
+    from .analysis import PageState
 
 VALUES_MODES = ("none", "page", "full")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import display_path
+from .inputs import probed
 
 #: markdown-include: `{!path!}`, `{!path!lines=1 3-5}`.
 _MARKDOWN_INCLUDE = re.compile(r"^\s*\{!\s*(?P<name>.+?)\s*!(?P<lines>\s*lines=[\d\s-]*)?\}\s*$")
@@ -114,7 +115,10 @@ class IncludeFolders:
             if not any(candidate.is_relative_to(allowed) for allowed in self.allowed):
                 continue
             try:
-                if not candidate.is_file() or candidate.stat().st_size > MAX_INCLUDED_BYTES:
+                if not candidate.is_file():
+                    probed(candidate)
+                    continue
+                if candidate.stat().st_size > MAX_INCLUDED_BYTES:
                     continue
                 with open(candidate, encoding="utf-8", errors="strict") as handle:
                     text = handle.read(MAX_INCLUDED_BYTES + 1)

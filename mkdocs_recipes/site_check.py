@@ -70,6 +70,8 @@ class SiteReport:
     #: The site's root (the folder of its mkdocs.yml) and docs_dir.
     root: Path | None = None
     docs_dir: Path | None = None
+    #: The check cache this check used (check_cache.CheckCache), if any.
+    cache: Any = None
 
     @property
     def recipes(self) -> int:
@@ -84,13 +86,50 @@ def check_site(
     ready: Callable[[], None] | None = None,
     whole_site: bool = True,
     baseline: bool = True,
+    cache: bool = False,
 ) -> SiteReport:
     """Every finding of the site of `config_file`. `ready` is called once the site's
     configuration and plugins are loaded, before the pages are read. `whole_site`: also
     the checks across pages (links, recipes against each other); off, each page's own
     findings only (what `export` and `outdated` need). `baseline`: read the site's
     baseline (off: every finding at its level, as `--no-baseline` and
-    `--write-baseline` want)."""
+    `--write-baseline` want). `cache`: reuse and keep results in the site's check cache
+    (check_cache.py; only with `whole_site`)."""
+    if not (cache and whole_site):
+        return _check_site(config_file, offline, progress, ready, whole_site, baseline, None)
+    from .check_cache import KeptReport
+    from .inputs import recording
+
+    with recording() as recorded:
+        report = _check_site(config_file, offline, progress, ready, True, baseline, recorded)
+    results = report.cache
+    if results is not None:
+        engine = report.engine
+        resolver = engine.resolver if engine is not None else None
+        online = resolver is not None and not resolver.settings.offline and report.recipes
+        results.finish(
+            recorded,
+            KeptReport(
+                len(report.pages),
+                report.recipes,
+                report.findings,
+                engine is not None and engine.baseline is not None,
+            ),
+            engine.options.index_ttl if online else None,
+        )
+    return report
+
+
+def _check_site(
+    config_file: Path,
+    offline: bool,
+    progress: Progress | None,
+    ready: Callable[[], None] | None,
+    whole_site: bool,
+    baseline: bool,
+    recorded: Any,
+) -> SiteReport:
+    """`recorded`: what the check reads so far (inputs.Recorded), when it uses the cache."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -145,9 +184,21 @@ def check_site(
         macros.on_nav(nav, config, files)
         documentation = list(files.documentation_pages())
         renderer = _TagRenderer(macros)
+        results = report.cache = _results(recorded, recipes, config_file, offline, baseline)
+        if results is not None:
+            results.start_pages(
+                recorded.copy(),
+                report.docs_dir,
+                macros.config.get("include_dir"),
+                _chart_sources(recipes),
+            )
         if ready is not None:
             ready()
         for number, file in enumerate(documentation, start=1):
+            if results is not None and _reused(results, recipes, file, report):
+                if progress:
+                    progress("pages", number, len(documentation))
+                continue
             # The page object the nav made (a blog plugin makes its posts), as the build
             # reads it; else a new one.
             page = file.page if isinstance(file.page, Page) else Page(None, file, config)
@@ -171,6 +222,7 @@ def check_site(
             source = state.source if state is not None else file.content_string
             rendered = renderer.renders(page)
             fast = renderer.render(markdown, page, rendered)
+            own: list[Finding] = []
             if fast is not None:
                 markdown = fast
             else:
@@ -180,7 +232,7 @@ def check_site(
                     # mkdocs-macros would print quotes the page, on stderr).
                     offset = front_matter_lines(source, markdown) or 0
                     line, message = problem
-                    recipes.report(
+                    own.append(
                         Finding.of(
                             "page-macros-error",
                             display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
@@ -190,8 +242,13 @@ def check_site(
                             "page's front-matter if it only shows such syntax",
                         )
                     )
+                    recipes.report(own[-1])
                 else:
                     markdown = rendered_markdown
+            if results is not None:
+                results.keep_page(
+                    file.src_path, source, _entry(recipes, state, own, markdown, rendered)
+                )
             report.pages.append(
                 CheckedPage(
                     src_path=file.src_path,
@@ -234,6 +291,102 @@ def check_site(
         if stale is not None:
             recipes.report(stale)
     return report
+
+
+def _results(recorded: Any, recipes: Any, config_file: Path, offline: bool, baseline: bool) -> Any:
+    """The check cache of the site, when this check uses one and the site has a cache
+    folder (not with `cache: false`)."""
+    if recorded is None or not recipes.config.cache:
+        return None
+    from .check_cache import CheckCache
+    from .project import _cache_folder
+
+    folder = _charts_folder(recipes)
+    if folder is None:
+        folder = _cache_folder(Path(config_file).resolve().parent, recipes.config.cache_dir, True)
+    return CheckCache(folder / "check", Path(config_file), offline=offline, baseline=baseline)
+
+
+def _charts_folder(recipes: Any) -> Path | None:
+    resolver = recipes.engine.resolver
+    return resolver.settings.cache_dir if resolver is not None else None
+
+
+def _chart_sources(recipes: Any) -> list[Path]:
+    """Where charts are read from: the chart cache and the mirrors that are folders."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    resolver = recipes.engine.resolver
+    if resolver is None:
+        return []
+    folders = [resolver.settings.cache_dir]
+    for mirror in resolver.settings.mirrors:
+        target = urlsplit(mirror.target)
+        if target.scheme == "file":
+            folders.append(Path(url2pathname(target.path)))
+    return folders
+
+
+def _reused(results: Any, recipes: Any, file: Any, report: SiteReport) -> bool:
+    """The page `file` taken from the check cache, when its entry still holds."""
+    try:
+        source = file.content_string
+    except Exception:
+        return False  # analysed as usual: MkDocs' own complaint is the finding
+    entry = results.page(file.src_path, source)
+    if entry is None:
+        return False
+    state = recipes.engine.reuse(
+        file.src_path, file.abs_src_path, source, entry.findings, entry.charts
+    )
+    if state is None:
+        return False
+    results.reuse(file.src_path)
+    report.pages.append(
+        CheckedPage(
+            src_path=file.src_path,
+            path=display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+            source=source,
+            markdown=entry.markdown,
+            recipe=state.recipe,
+            settings=state.settings,
+            rendered=entry.rendered,
+            front_matter=state.front_matter,
+            declared=state.declared,
+            state=state,
+        )
+    )
+    return True
+
+
+def _entry(recipes: Any, state: Any, own: list[Finding], markdown: str, rendered: bool) -> Any:
+    """What the check cache keeps of a page just analysed: a PageEntry; `NETWORK` when
+    its result depended on the network (neither it nor the site's result is kept); None
+    when it is not kept on its own (it shows files through include directives: the
+    site's result, which lists every file read, still holds)."""
+    from .check_cache import NETWORK, PageEntry, chart_id
+
+    if state is None:
+        return PageEntry(own, markdown, rendered)
+    recipe = state.recipe
+    resolver = recipes.engine.resolver
+    charts = {}
+    if recipe is not None and resolver is not None:
+        if state.chart is None:
+            return NETWORK  # unresolved: perhaps only the network was missing
+        if (
+            recipe.values_yaml_url
+            and recipes.config.check_values_url
+            and not resolver.settings.offline
+        ):
+            return NETWORK  # compared with what the link served
+        charts[chart_id(state.chart.key)] = state.chart.digest
+    if any(f.code == "internal-error" for f in state.findings):
+        return NETWORK  # not a result to keep
+    if state.follows_includes:
+        return None
+    return PageEntry([*state.findings, *own], markdown, rendered, charts)
 
 
 class _SitePlugins:

@@ -196,7 +196,7 @@ def test_a_progress_line_on_a_terminal_and_none_otherwise(planted_site) -> None:
     assert piped.stderr == ""  # not a terminal: no progress
     primary, secondary = pty.openpty()
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_recipes", "check"],
+        [sys.executable, "-m", "mkdocs_recipes", "check", "--no-cache"],
         cwd=planted_site,
         stdin=secondary,
         stdout=subprocess.PIPE,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...included_files import SNIPPET_LINE, snippet_base_paths
+from ...inputs import probed
 
 _SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 #: pymdownx.snippets stops following nested snippets deeper than this.
@@ -39,6 +40,7 @@ class Snippets:
             try:
                 if candidate.is_file():
                     return candidate
+                probed(candidate)
             except OSError:
                 continue
         return None
@@ -105,6 +107,8 @@ def snippet_folders(config: object) -> list[Path]:
     folders: list[Path] = []
     for entry in bases:
         for candidate in (root / entry, Path.cwd() / entry):
-            if candidate.exists() and candidate.resolve() not in folders:
+            if not candidate.exists():
+                probed(candidate)
+            elif candidate.resolve() not in folders:
                 folders.append(candidate.resolve())
     return folders

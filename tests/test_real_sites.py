@@ -90,7 +90,7 @@ def test_real_site(name: str, tmp_path: Path, monkeypatch) -> None:
         # Only the findings judged real fail it (the site's `strict: true`).
         assert "in strict mode" in output and built_judged, output[-3000:]
 
-    status, findings = check(folder, site)
+    status, findings = check(folder, site, "--no-cache")
     judged = {(f["path"], f["line"], f["code"]) for f in findings if f["severity"] != "info"}
     extra, missing = judged - wanted, wanted - judged
     assert not extra and not missing, f"not judged: {sorted(extra)}; no longer found: {missing}"
@@ -98,6 +98,12 @@ def test_real_site(name: str, tmp_path: Path, monkeypatch) -> None:
     # The info findings the build logs are the check's too (one engine, two front ends).
     informed = {(f["path"], f["line"], f["code"]) for f in findings if f["severity"] == "info"}
     assert built - built_judged <= informed
+    # The check cache: a check keeps its result; the next one, with nothing changed,
+    # answers from it without loading MkDocs, and says exactly what the check said.
+    assert check(folder, site) == (status, findings)
+    loaded: list[str] = []
+    assert check(folder, site, loaded=loaded) == (status, findings)
+    assert loaded and "mkdocs.config" not in loaded, "the second check read the site again"
 
     _heading_ids_are_the_built_ones(folder, site, monkeypatch)
 

@@ -108,16 +108,25 @@ def build(folder: Path, site: RealSite) -> subprocess.CompletedProcess:
     )
 
 
-def check(folder: Path, site: RealSite) -> tuple[int, list[dict]]:
-    """`mkdocs-recipes check --format json` on the site: its exit status and findings."""
+def check(
+    folder: Path, site: RealSite, *options: str, loaded: list[str] | None = None
+) -> tuple[int, list[dict]]:
+    """`mkdocs-recipes check --format json` on the site: its exit status and findings.
+    `loaded`: filled with the names of the modules the check imported."""
+    command = [sys.executable, "-m", "mkdocs_recipes", "check", "-f", site.config]
+    env = environment()
+    if loaded is not None:
+        env["PYTHONPROFILEIMPORTTIME"] = "1"
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_recipes", "check", "-f", site.config, "--format", "json"],
+        [*command, "--format", "json", *options],
         cwd=folder,
         capture_output=True,
         text=True,
         timeout=900,
-        env=environment(),
+        env=env,
     )
+    if loaded is not None:
+        loaded += re.findall(r"^import time:.*\|\s+(\S+)$", done.stderr, re.M)
     try:
         findings = json.loads(done.stdout)["findings"]
     except (ValueError, KeyError):

@@ -196,7 +196,7 @@ def cold(pages: int, charts: int, latency: float, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--pages", type=int, nargs="*", default=[50, 200, 1000])
     parser.add_argument("--runs", type=int, default=5, help="pairs of builds per site")
     parser.add_argument("--plain-pages", type=int, nargs="*", default=[200])
     parser.add_argument("--page", choices=["example", "seed"], default="seed")

@@ -105,7 +105,10 @@ def analyse_page(
             continue
         blocks.append(block)
     rendered = [_rendered(b, render) for b in blocks]
-    state.yaml_blocks = [read_yaml_block(b) for b in rendered if b is not None]
+    # A page of examples is judged on its blocks' nodes (syntax, duplicate keys, Flux
+    # apiVersions); only a recipe's values checks need their data.
+    nodes_only = recipe is None
+    state.yaml_blocks = [read_yaml_block(b, nodes_only) for b in rendered if b is not None]
     state.findings += check_yaml_syntax(state.yaml_blocks, path, recipe=recipe is not None)
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)

@@ -25,7 +25,13 @@ from .placeholders import (
     without_callouts,
     without_elisions,
 )
-from .yaml_limits import MAX_DEPTH, YamlTooLarge, check_bounds, construct_bounded
+from .yaml_limits import (
+    MAX_DEPTH,
+    YamlTooLarge,
+    check_bounds,
+    construct_bounded,
+    surely_bounded,
+)
 
 # libyaml when available, as MkDocs itself uses for front-matter.
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,10 +55,41 @@ _Loader.add_multi_constructor("!", _untagged)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
 
 
-@dataclass(frozen=True)
+_UNBUILT = object()
+
+
 class YamlDocument:
-    data: Any
-    node: yaml.Node
+    """A document's node tree, and its data, built from the nodes on first use (a page
+    of examples needs only the nodes: their keys and lines). Building it raises the
+    YAMLError of a value PyYAML cannot build (`read_yaml_block` builds recipe pages'
+    documents up front and reports that error as the block's)."""
+
+    __slots__ = ("_data", "node")
+
+    def __init__(self, node: yaml.Node, data: Any = _UNBUILT) -> None:
+        self.node = node
+        self._data = data
+
+    @property
+    def data(self) -> Any:
+        error = self.error()
+        if error is not None:
+            raise error
+        return self._data
+
+    def error(self) -> yaml.YAMLError | None:
+        """Why its data cannot be built (None: it can); builds it on first use."""
+        if self._data is _UNBUILT:
+            loader = _Loader("")
+            try:
+                self._data = construct_bounded(loader, self.node)
+            except yaml.YAMLError as error:
+                self._data = error
+            except RecursionError:
+                self._data = YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep")
+            finally:
+                loader.dispose()
+        return self._data if isinstance(self._data, yaml.YAMLError) else None
 
 
 @dataclass(frozen=True)
@@ -120,8 +157,10 @@ _PARSED: OrderedDict[str, tuple[tuple[YamlDocument, ...], yaml.YAMLError | None,
 _PARSED_MAX = 128
 
 
-def read_yaml_block(block: CodeBlock) -> YamlBlock:
+def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
     """Parse every document of a block once, keeping both its nodes and its data.
+    `nodes_only`: the data is built when first read, and a value PyYAML cannot build is
+    not the block's error (a page of examples, whose checks read the nodes).
 
     Elision lines and placeholders that break the parse are stood in for, line for line
     (see `placeholders`), so the rest of a documentation example is still read."""
@@ -133,6 +172,11 @@ def read_yaml_block(block: CodeBlock) -> YamlBlock:
         if len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
     documents, error, stand_ins = known
+    if not nodes_only and error is None:
+        for document in documents:
+            error = document.error()
+            if error is not None:
+                return YamlBlock(block, (), error, stand_ins)
     return YamlBlock(block, documents, error, stand_ins)
 
 
@@ -178,12 +222,14 @@ def _read_fragments(text: str, stand_ins: list[StandIn]) -> tuple[YamlDocument, 
 def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
     loader = _Loader(text)
     documents = []
+    bounded = surely_bounded(text)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                check_bounds(node)  # before anything walks it: an alias bomb never ends
-                documents.append(YamlDocument(construct_bounded(loader, node), node))
+                if not bounded:
+                    check_bounds(node)  # before anything walks it: an alias bomb never ends
+                documents.append(YamlDocument(node))
     except yaml.YAMLError as error:
         return (), error
     except RecursionError:

@@ -63,6 +63,19 @@ def check_bounds(node: yaml.Node | None, max_nodes: int = MAX_NODES) -> None:
     size(node, 0)
 
 
+def surely_bounded(text: str) -> bool:
+    """Whether `text` cannot stand for a tree over the bounds, judged from its characters
+    (then `check_bounds` need not walk it). Without an alias (`*`) no node is shared, and
+    every node takes at least one character of its own or follows an indicator, so there
+    are at most twice as many nodes as characters. Each level of nesting takes a flow
+    bracket, or, every two levels, one more column on the line of the deepest node (an
+    indentation, or an indicator such as `- ` before it on that line)."""
+    if "*" in text or 2 * len(text) + 2 > MAX_NODES:
+        return False
+    widest = max(map(len, text.split("\n")))
+    return 2 * widest + text.count("[") + text.count("{") + 2 <= MAX_DEPTH
+
+
 def compose_bounded(loader: Any, max_nodes: int = MAX_NODES) -> yaml.Node | None:
     """The single document of a loader, composed and measured (`YamlTooLarge`)."""
     try:

@@ -94,13 +94,65 @@ def test_malformed_values_are_findings_not_exceptions(line: str, code: str) -> N
     "page",
     [
         "---\ntitle: x\nhelm_chart_version: " + "9" * 5000 + "\n---\n",
-        "```yaml\nreplicas: " + "9" * 5000 + "\n```\n",
+        RECIPE.format(extra="", body="```yaml\nreplicas: " + "9" * 5000 + "\n```\n"),
     ],
 )
 def test_a_number_python_cannot_hold_is_a_finding(page: str) -> None:
     state = analyse_page(page, "p.md", FluxSettings())
     assert [c for _, c in codes(state)] == ["yaml-too-large"]
     assert "cannot be read" in state.findings[0].message
+
+
+def test_a_page_of_examples_reads_its_blocks_nodes_only() -> None:
+    # Its checks (syntax, duplicate keys, Flux apiVersions) read nodes: a value Python
+    # cannot hold is never built, so it is neither an exception nor a finding.
+    page = "```yaml\nreplicas: " + "9" * 5000 + "\nreplicas: 2\n```\n"
+    state = analyse_page(page, "p.md", FluxSettings())
+    assert [c for _, c in codes(state)] == ["yaml-duplicate-key"]
+    flux = "```yaml\napiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\n" + (
+        "metadata: {name: x, size: " + "9" * 5000 + "}\n```\n"
+    )
+    assert analyse_page(flux, "p.md", FluxSettings()).findings == []
+
+
+def test_text_judged_bounded_is_bounded() -> None:
+    # `surely_bounded` lets the parser skip the walk of `check_bounds`: whenever it says
+    # so, the walk must find nothing.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mkdocs_recipes.yaml_limits import YamlTooLarge, check_bounds, surely_bounded
+
+    tree = st.recursive(
+        st.sampled_from(["x", "1", "", "a b"]),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text("kv", min_size=1, max_size=3), inner, max_size=3)
+        ),
+        max_leaves=60,
+    )
+
+    said = []
+
+    @settings(max_examples=300, deadline=None)
+    @given(tree, st.booleans(), st.integers(0, 130))
+    def bounded_when_said(value, flow: bool, wraps: int) -> None:
+        for _ in range(wraps):
+            value = {"k": [value]}  # two levels each: up to 260 plus the tree's own
+        text = yaml.safe_dump(value, default_flow_style=flow, width=10_000)
+        if surely_bounded(text):
+            said.append(wraps)
+            check_bounds(yaml.compose(text, Loader=yaml.SafeLoader))
+
+    bounded_when_said()
+    assert said, "no text was judged bounded: the test would prove nothing"
+    # And it does not let a deep or shared tree pass.
+    assert not surely_bounded("a: &a [1]\nb: *a\n")
+    assert not surely_bounded("x: " + "[" * 150 + "]" * 150)
+    deep = "\n".join(f"{'  ' * n}k{n}:" for n in range(210)) + " 1"
+    assert not surely_bounded(deep)
+    with pytest.raises(YamlTooLarge):
+        check_bounds(yaml.compose(deep, Loader=yaml.SafeLoader))
 
 
 def test_credentials_in_a_url_are_refused_and_never_repeated() -> None:

@@ -25,8 +25,14 @@ def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list
     """A finding at every `apiVersion` line that `release` would reject, with its fix."""
     findings = []
     for block in blocks:
+        if "fluxcd.io" not in block.block.text:
+            continue  # no Flux API group (`*.toolkit.fluxcd.io`) in it
         for document in block.documents:
-            for api_node, api, kind, body, top in _typed_mappings(document.node, document.data):
+            try:
+                data = document.data
+            except yaml.YAMLError:
+                continue  # a value PyYAML cannot build: not an object Flux would read
+            for api_node, api, kind, body, top in _typed_mappings(document.node, data):
                 # A reference (healthChecks, dependsOn...) has no fields of its own to lose.
                 own = body if top and isinstance(body, dict) else None
                 finding = _judged(

@@ -9,16 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .charts.resolver import ChartResolver, ResolvedChart
-from .charts.values_model import values_model
 from .checks.api_versions import check_api_versions
-from .checks.chart_identity import check_chart_identity
-from .checks.values import check_values_blocks
-from .checks.values_url import check_values_url
 from .checks.yaml_syntax import check_yaml_syntax
 from .findings import Finding
 from .flux import FluxSettings, url_adjustment
@@ -26,9 +21,14 @@ from .fragments import YamlBlock, merge_values, read_yaml_block
 from .frontmatter import FrontMatter, read_front_matter
 from .included_files import IncludedFile, IncludeFolders
 from .pages import CodeBlock, code_blocks
-from .project import chart_key, resolution_findings
 from .recipe import CHART_KEYS, Recipe, declares_recipe, recipe_from_front_matter
 from .severities import LevelProblem, apply_levels, read_levels
+
+if TYPE_CHECKING:
+    from .charts.resolver import ChartResolver, ResolvedChart
+
+# What only a recipe needs (its chart, its values) is imported by the first recipe page:
+# a site without recipes never loads it.
 
 
 @dataclass
@@ -79,6 +79,9 @@ def analyse_page(
     page_levels = {**(levels or {}), **page_levels}
     recipe = state.recipe
     if recipe is not None:
+        from .checks.chart_identity import check_chart_identity
+        from .project import chart_key, resolution_findings
+
         if resolver is not None:
             resolution = resolver.resolve(chart_key(recipe))
             state.chart = resolution.chart
@@ -113,6 +116,10 @@ def analyse_page(
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)
     model = None
+    if recipe is not None:
+        from .charts.values_model import values_model
+        from .checks.values import check_values_blocks
+        from .checks.values_url import check_values_url
     if state.chart is not None:
         model = values_model(state.chart.chart)
     if recipe is not None and recipe.values_yaml_url and resolver is not None:

@@ -13,21 +13,28 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import flux
 from .analysis import PageState, analyse_page, read_page_head
 from .baseline import Baseline, BaselineError
 from .charts.lockfile import Lockfile, LockfileError
-from .charts.resolver import ChartResolver
 from .checks.api_versions import check_template_text
 from .config import RecipesConfig
 from .findings import Finding, Severity, display_path
 from .included_files import IncludeFolders
-from .prefetch import prefetch
-from .project import SettingsError, chart_key, resolver_settings
+from .project import (
+    SettingsError,
+    chart_key,
+    offline_requested,
+    resolver_settings,
+    settings_problem,
+)
 from .recipe import read_recipe
 from .severities import apply_levels, read_levels
+
+if TYPE_CHECKING:
+    from .charts.resolver import ChartResolver
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
@@ -107,7 +114,18 @@ class RecipeEngine:
                     _detail(f"severities.{p.code}", p.message, p.hint) for p in level_problems
                 )
             )
-        self.resolver = self._chart_resolver() if options.resolve_charts else None
+        self._resolver: ChartResolver | None = None
+        self._lockfile: Lockfile | None = None
+        if options.resolve_charts:
+            # Wrong options fail here, at the start of the build, even when the resolver
+            # itself is made by the first recipe page (one-off builds: a site without
+            # recipes never loads the chart code).
+            self._lockfile = self._read_lockfile()
+            problem = settings_problem(options.mirrors, options.index_ttl)
+            if problem is not None:
+                raise SetupError(problem)
+            if session is not None:
+                self._resolver = self._chart_resolver()
         #: Findings accepted for now (`baseline:`), or None.
         self.baseline: Baseline | None = None
         if options.baseline:
@@ -117,6 +135,19 @@ class RecipeEngine:
                 raise SetupError(str(error)) from None
         #: Where the site's include directives (markdown-include, snippets) find files.
         self.includes: IncludeFolders | None = None
+
+    @property
+    def resolver(self) -> ChartResolver | None:
+        """The chart resolver (None with `resolve_charts: false`), made on first use."""
+        if self._resolver is None and self.options.resolve_charts:
+            self._resolver = self._chart_resolver()
+        return self._resolver
+
+    def _read_lockfile(self) -> Lockfile:
+        try:
+            return Lockfile.load(self.root / self.options.lockfile)
+        except LockfileError as error:
+            raise SetupError(str(error)) from None
 
     def _chart_resolver(self) -> ChartResolver:
         session = self.session
@@ -137,10 +168,9 @@ class RecipeEngine:
         return resolver
 
     def _new_resolver(self) -> ChartResolver:
-        try:
-            lockfile = Lockfile.load(self.root / self.options.lockfile)
-        except LockfileError as error:
-            raise SetupError(str(error)) from None
+        from .charts.resolver import ChartResolver
+
+        lockfile = self._lockfile or self._read_lockfile()
         try:
             settings = resolver_settings(
                 base_dir=self.root,
@@ -181,8 +211,7 @@ class RecipeEngine:
         """Every recipe's chart and values link, fetched up front: distinct hosts at the
         same time, so a site's network time is that of its slowest host, not the sum.
         `sources`: (path, read the page's source)."""
-        resolver = self.resolver
-        if resolver is None or resolver.settings.offline:
+        if not self.options.resolve_charts or offline_requested(self.options.offline):
             return
         recipes = []
         for path, read in sources:
@@ -195,7 +224,11 @@ class RecipeEngine:
                 continue  # reported by MkDocs, or by the page's own analysis
             if recipe is not None:
                 recipes.append(recipe)
-        prefetch(resolver, recipes, self.options.check_values_url, self.progress)
+        if not recipes or self.resolver is None:
+            return
+        from .prefetch import prefetch
+
+        prefetch(self.resolver, recipes, self.options.check_values_url, self.progress)
 
     def page(
         self, key: str, file: str | None, read: Callable[[], str], render: Render | None
@@ -257,7 +290,8 @@ class RecipeEngine:
                 source,
                 path,
                 self.flux,
-                self.resolver,
+                # Only a recipe (`helm_chart_name` is required) resolves a chart.
+                self.resolver if "helm_chart_name" in source else None,
                 self.levels,
                 render,
                 fetch_values_url=self.options.check_values_url,

@@ -12,13 +12,15 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .charts.cache import default_cache_dir
 from .charts.lockfile import ChartKey
 from .charts.mirrors import Mirror
-from .charts.resolver import Resolution, ResolverSettings
 from .findings import Finding
 from .recipe import Recipe, read_recipe
+
+if TYPE_CHECKING:
+    from .charts.resolver import Resolution, ResolverSettings
 
 OFFLINE_ENV = "MKDOCS_RECIPES_OFFLINE"
 
@@ -44,17 +46,11 @@ def resolver_settings(
     environ: Mapping[str, str] | None = None,
 ) -> ResolverSettings:
     """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
-    bad = [
-        f"{prefix!r}: {target!r}"
-        for prefix, target in mirrors.items()
-        if not isinstance(prefix, str) or not isinstance(target, str) or not prefix or not target
-    ]
-    if bad:
-        raise SettingsError(
-            "mirrors maps a URL prefix to a URL or a folder, both strings; not " + ", ".join(bad)
-        )
-    if index_ttl < 0:
-        raise SettingsError(f"index_ttl must be 0 or more seconds, not {index_ttl}")
+    from .charts.resolver import ResolverSettings
+
+    problem = settings_problem(mirrors, index_ttl)
+    if problem is not None:
+        raise SettingsError(problem)
     return ResolverSettings(
         cache_dir=_cache_folder(base_dir, cache_dir, cache),
         offline=offline_requested(offline, environ),
@@ -63,12 +59,28 @@ def resolver_settings(
     )
 
 
+def settings_problem(mirrors: Mapping[str, str], index_ttl: float) -> str | None:
+    """What is wrong with the resolver options (None: nothing)."""
+    bad = [
+        f"{prefix!r}: {target!r}"
+        for prefix, target in mirrors.items()
+        if not isinstance(prefix, str) or not isinstance(target, str) or not prefix or not target
+    ]
+    if bad:
+        return "mirrors maps a URL prefix to a URL or a folder, both strings; not " + ", ".join(bad)
+    if index_ttl < 0:
+        return f"index_ttl must be 0 or more seconds, not {index_ttl}"
+    return None
+
+
 def _cache_folder(base_dir: Path, cache_dir: str | None, cache: bool) -> Path:
     if not cache:
         # A folder of this process's own, removed when the process ends.
         folder = Path(tempfile.mkdtemp(prefix="mkdocs-recipes-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         return folder
+    from .charts.cache import default_cache_dir
+
     return (base_dir / cache_dir) if cache_dir else default_cache_dir()
 
 

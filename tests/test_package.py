@@ -58,3 +58,27 @@ def test_every_code_has_an_example_in_the_reference() -> None:
         section = re.search(rf"^### `{re.escape(name)}`\n\n```text\n(.+)\n```", text, re.M)
         assert section, f"no example for {name}"
         assert f"[{name}]" in section.group(1)
+
+
+def test_display_path_is_relpath(tmp_path, monkeypatch) -> None:
+    # Its quick path (a normalised path under the working directory) must say what
+    # `os.path.relpath` says, for every shape of path.
+    import os
+
+    from mkdocs_recipes.findings import display_path
+
+    monkeypatch.chdir(tmp_path)
+    here = str(tmp_path)
+    for path in [
+        f"{here}/a/b.md",
+        f"{here}//a/b.md",
+        f"{here}/a/../b.md",
+        f"{here}/./a.md",
+        f"{here}/a/b/",
+        f"{here}/a/.hidden/x.md",
+        f"{here}x/a.md",
+        "/elsewhere/x.md",
+        "relative/x.md",
+        "./relative/../x.md",
+    ]:
+        assert display_path(path) == Path(os.path.relpath(path)).as_posix(), path

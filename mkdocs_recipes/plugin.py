@@ -136,6 +136,10 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def _show_findings(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any
     ) -> str | None:
+        if self.session is None:
+            # A one-off build is done with the page: its analysis (source, front-matter
+            # nodes, blocks) need not live until the end of the build. Its findings do.
+            self.engine.pages.pop(page.file.src_path, None)
         entry = self._marked.pop(page.file.src_path, None)
         if entry is None:
             return None  # not shown in this build, or not a page the plugin analysed

@@ -191,11 +191,11 @@ def write_site(
                 "https://oauth2-proxy.github.io/manifests/": str(root / "charts"),
             }
         plugins.append({"recipes": recipes})
-    config = {
-        "site_name": "Benchmark",
-        "theme": {"name": "material", "features": ["content.code.copy"]},
-        "plugins": plugins,
-        "markdown_extensions": [
+    config = _write_config(
+        root,
+        "Benchmark",
+        plugins,
+        [
             "admonition",
             "attr_list",
             "footnotes",
@@ -210,12 +210,23 @@ def write_site(
             "pymdownx.highlight",
             {"pymdownx.tabbed": {"alternate_style": True}},
         ],
-    }
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    )
     if seed and mirrors:
         from mkdocs_recipes.charts.package import write_repository
 
         write_repository([SHARED / "charts" / "oauth2-proxy" / "6.18.3"], root / "charts")
+    return config
+
+
+def _write_config(root: Path, name: str, plugins: list, extensions: list) -> Path:
+    """mkdocs.yml of a Material site under `root`."""
+    config = {
+        "site_name": name,
+        "theme": {"name": "material", "features": ["content.code.copy"]},
+        "plugins": plugins,
+        "markdown_extensions": extensions,
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return root / "mkdocs.yml"
 
 
@@ -289,16 +300,9 @@ def write_plain_site(root: Path, pages: int, plugin: bool) -> Path:
     plugins: list = ["search", "macros"]
     if plugin:
         plugins.append({"recipes": {"cache_dir": str(root / "cache")}})
-    config = {
-        "site_name": "Plain benchmark",
-        "theme": {"name": "material", "features": ["content.code.copy"]},
-        "plugins": plugins,
-        "markdown_extensions": [
-            "admonition",
-            "attr_list",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-        ],
-    }
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    return root / "mkdocs.yml"
+    return _write_config(
+        root,
+        "Plain benchmark",
+        plugins,
+        ["admonition", "attr_list", "pymdownx.superfences", "pymdownx.highlight"],
+    )

@@ -27,9 +27,6 @@ from .severities import LevelProblem, apply_levels, read_levels
 if TYPE_CHECKING:
     from .charts.resolver import ChartResolver, ResolvedChart
 
-# What only a recipe needs (its chart, its values) is imported by the first recipe page:
-# a site without recipes never loads it.
-
 
 @dataclass
 class PageState:
@@ -79,23 +76,7 @@ def analyse_page(
     page_levels = {**(levels or {}), **page_levels}
     recipe = state.recipe
     if recipe is not None:
-        from .checks.chart_identity import check_chart_identity
-        from .project import chart_key, resolution_findings
-
-        if resolver is not None:
-            resolution = resolver.resolve(chart_key(recipe))
-            state.chart = resolution.chart
-            state.findings += resolution_findings(recipe, resolution)
-            charts = resolver.chart_names(recipe.helm_chart_repo_url)
-            if charts:
-                state.findings += check_chart_identity(recipe, charts)
-        adjusted = url_adjustment(recipe, state.settings)
-        if adjusted:
-            state.findings.append(
-                Finding.of(
-                    "flux-url-adjusted", path, recipe.line_of("helm_chart_repo_url"), adjusted
-                )
-            )
+        _chart_findings(state, recipe, resolver)
     blocks = []
     for block in code_blocks(source):
         if not block.is_yaml or block.skipped:
@@ -115,26 +96,57 @@ def analyse_page(
     state.findings += check_yaml_syntax(state.yaml_blocks, path, recipe=recipe is not None)
     parsed = [b for b in state.yaml_blocks if b.error is None]
     state.findings += check_api_versions(parsed, state.settings.flux_version, path)
-    model = None
     if recipe is not None:
-        from .charts.values_model import values_model
-        from .checks.values import check_values_blocks
-        from .checks.values_url import check_values_url
-    if state.chart is not None:
-        model = values_model(state.chart.chart)
-    if recipe is not None and recipe.values_yaml_url and resolver is not None:
-        fallback, notes = check_values_url(recipe, state.chart, resolver, fetch_values_url)
-        state.findings += notes
-        if model is None and fallback is not None:
-            model = values_model(fallback)
-    if model is not None:
-        state.findings += check_values_blocks(parsed, model, path)
+        _values_findings(state, recipe, resolver, parsed, fetch_values_url)
     state.findings = apply_levels(state.findings, page_levels, blocks)
     if recipe is None:
         # Only a recipe's macros and commands read its blocks again; a page of examples
         # keeps its findings, not its parsed YAML (sites have hundreds of such pages).
         state.yaml_blocks = []
     return state
+
+
+def _chart_findings(state: PageState, recipe: Recipe, resolver: ChartResolver | None) -> None:
+    """The recipe's chart, resolved, and what is wrong with how the page names it. (The
+    chart code is imported here and below, by the first recipe page: a site without
+    recipes never loads it.)"""
+    from .checks.chart_identity import check_chart_identity
+    from .project import chart_key, resolution_findings
+
+    if resolver is not None:
+        resolution = resolver.resolve(chart_key(recipe))
+        state.chart = resolution.chart
+        state.findings += resolution_findings(recipe, resolution)
+        charts = resolver.chart_names(recipe.helm_chart_repo_url)
+        if charts:
+            state.findings += check_chart_identity(recipe, charts)
+    adjusted = url_adjustment(recipe, state.settings)
+    if adjusted:
+        line = recipe.line_of("helm_chart_repo_url")
+        state.findings.append(Finding.of("flux-url-adjusted", state.path, line, adjusted))
+
+
+def _values_findings(
+    state: PageState,
+    recipe: Recipe,
+    resolver: ChartResolver | None,
+    parsed: list[YamlBlock],
+    fetch_values_url: bool,
+) -> None:
+    """The page's values blocks against the chart (or against values_yaml_url when the
+    chart did not resolve), and values_yaml_url against the chart."""
+    from .charts.values_model import values_model
+    from .checks.values import check_values_blocks
+    from .checks.values_url import check_values_url
+
+    model = values_model(state.chart.chart) if state.chart is not None else None
+    if recipe.values_yaml_url and resolver is not None:
+        fallback, notes = check_values_url(recipe, state.chart, resolver, fetch_values_url)
+        state.findings += notes
+        if model is None and fallback is not None:
+            model = values_model(fallback)
+    if model is not None:
+        state.findings += check_values_blocks(parsed, model, state.path)
 
 
 def read_page_head(source: str, path: str, site: FluxSettings) -> tuple[PageState, dict]:

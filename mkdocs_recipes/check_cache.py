@@ -33,6 +33,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -52,11 +53,14 @@ _ENV_NAME = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 # -- what a result depends on besides the site -----------------------------------------
 
 
+def _site_packages() -> list[str]:
+    return sorted({p for p in sys.path if p.endswith(("site-packages", "dist-packages"))})
+
+
 def _library_folders() -> tuple[str, ...]:
     """Where installed code lives: it is covered by the distributions' names, not by its
     files one by one."""
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_PACKAGE)}
-    folders |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_PACKAGE), *_site_packages()}
     variants = {v for f in folders if f for v in (os.path.abspath(f), os.path.realpath(f))}
     return tuple(sorted(os.path.join(v, "") for v in variants))
 
@@ -69,7 +73,7 @@ def environment_key() -> str:
     the installed distributions (their names carry their versions), Python and the
     working directory (findings name files relative to it)."""
     parts: list[Any] = [FORMAT, __version__, sys.version, sys.executable, os.getcwd()]
-    for folder in sorted({p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}):
+    for folder in _site_packages():
         try:
             names = sorted(
                 n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info", ".pth"))
@@ -100,14 +104,19 @@ def file_digest(path: str) -> str | None:
 
 def _file_state(path: str) -> list[Any]:
     """[path, mtime_ns, size, sha256]: None times for a path that is not a file."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return [path, None, None, None]
-    if not os.path.isfile(path):
+    stat = _regular_file(path)
+    if stat is None:
         return [path, None, None, None]
     digest = file_digest(path) if stat.st_size <= _HASHED_BYTES else None
     return [path, stat.st_mtime_ns, stat.st_size, digest]
+
+
+def _regular_file(path: str) -> os.stat_result | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found if S_ISREG(found.st_mode) else None
 
 
 def _listing(folder: str) -> str | None:
@@ -119,9 +128,8 @@ def _listing(folder: str) -> str | None:
 
 def _unchanged(state: list[Any]) -> bool:
     path, mtime, size, digest = state
-    try:
-        stat = os.stat(path)
-    except OSError:
+    stat = _regular_file(path)
+    if stat is None:
         return mtime is None
     if mtime is None:
         return False  # there is something now where there was nothing
@@ -211,8 +219,10 @@ def folder_for(config_file: Path) -> Path | None:
     return folder / "check"
 
 
-def _site_id(config_file: Path) -> str:
-    return hashlib.sha256(str(config_file.resolve()).encode()).hexdigest()[:20]
+def _kept_file(folder: Path, kind: str, config_file: Path) -> Path:
+    """`site` (the report) or `pages` (the page entries) of the site of `config_file`."""
+    site = hashlib.sha256(str(config_file.resolve()).encode()).hexdigest()[:20]
+    return folder / (f"site-{site}.json" if kind == "site" else f"pages-{site}.json.z")
 
 
 def _read_json(path: Path, compressed: bool = False) -> dict[str, Any] | None:
@@ -289,7 +299,7 @@ def kept_report(config_file: Path, *, offline: bool, baseline: bool) -> KeptRepo
     folder = folder_for(config_file)
     if folder is None:
         return None
-    kept = _read_json(folder / f"site-{_site_id(config_file)}.json")
+    kept = _read_json(_kept_file(folder, "site", config_file))
     if kept is None:
         return None
     try:
@@ -359,14 +369,15 @@ class CheckCache:
         #: The folders whose files are not the site's inputs (the chart cache, this one).
         self.skipped: tuple[str, ...] = _library_folders()
         self.chart_sources: tuple[str, ...] = ()
+        self.variables: dict[str, str | None] = {}
 
     @property
     def _site_file(self) -> Path:
-        return self.folder / f"site-{_site_id(self.config_file)}.json"
+        return _kept_file(self.folder, "site", self.config_file)
 
     @property
     def _pages_file(self) -> Path:
-        return self.folder / f"pages-{_site_id(self.config_file)}.json.z"
+        return _kept_file(self.folder, "pages", self.config_file)
 
     def _inputs(self, paths: set[str], charts: bool = True) -> list[str]:
         """The site's inputs among `paths`; `charts`: with the chart cache's files (what
@@ -399,13 +410,10 @@ class CheckCache:
         ]
         if include_dir and Path(include_dir).is_dir():
             files += sorted(str(p.resolve()) for p in Path(include_dir).rglob("*") if p.is_file())
+        # The variables mkdocs.yml (or a file it INHERITs) reads: the setup read them.
+        self.variables = _environment_variables(files)
         self.generation = _digest(
-            [
-                self.environment,
-                self.options,
-                [[p, file_digest(p)] for p in files],
-                _environment_variables(files),
-            ]
+            [self.environment, self.options, [[p, file_digest(p)] for p in files], self.variables]
         )
         kept = _read_json(self._pages_file, compressed=True)
         if kept is not None and kept.get("generation") == self.generation:
@@ -487,7 +495,7 @@ class CheckCache:
                 "environment": self.environment,
                 "files": states,
                 "folders": [[p, _listing(p)] for p in self._inputs(recorded.folders)],
-                "variables": _environment_variables(files),
+                "variables": self.variables,
                 "report": {
                     "pages": report.pages,
                     "recipes": report.recipes,

@@ -464,14 +464,8 @@ def _checked_site(
         raise UsageProblem(str(error)) from None
     finally:
         progress.close()
-    engine = report.engine
-    return _Checked(
-        len(report.pages),
-        report.recipes,
-        report.findings,
-        engine is not None and engine.baseline is not None,
-        report,
-    )
+    pages, recipes = len(report.pages), report.recipes
+    return _Checked(pages, recipes, report.findings, report.baseline_used, report)
 
 
 def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:

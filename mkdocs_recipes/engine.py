@@ -170,7 +170,7 @@ class RecipeEngine:
     def _new_resolver(self) -> ChartResolver:
         from .charts.resolver import ChartResolver
 
-        lockfile = self._lockfile or self._read_lockfile()
+        lockfile = self._lockfile if self._lockfile is not None else self._read_lockfile()
         try:
             settings = resolver_settings(
                 base_dir=self.root,

@@ -60,6 +60,27 @@ class CheckedPage:
     #: The page's analysis (its values blocks, resolved chart), when it has one.
     state: Any = None
 
+    @classmethod
+    def of(cls, file: Any, source: str, markdown: str, rendered: bool, state: Any) -> CheckedPage:
+        """The page of MkDocs file `file`, with its analysis `state` (or None)."""
+        return cls(
+            src_path=file.src_path,
+            path=_shown(file),
+            source=source,
+            markdown=markdown,
+            recipe=state.recipe if state else None,
+            settings=state.settings if state else None,
+            rendered=rendered,
+            front_matter=state.front_matter if state else None,
+            declared=state.declared if state else False,
+            state=state,
+        )
+
+
+def _shown(file: Any) -> str:
+    """How findings name a MkDocs file."""
+    return display_path(file.abs_src_path) if file.abs_src_path else file.src_path
+
 
 @dataclass
 class SiteReport:
@@ -76,6 +97,10 @@ class SiteReport:
     @property
     def recipes(self) -> int:
         return sum(1 for page in self.pages if page.recipe is not None)
+
+    @property
+    def baseline_used(self) -> bool:
+        return self.engine is not None and self.engine.baseline is not None
 
 
 def check_site(
@@ -109,12 +134,7 @@ def check_site(
         online = resolver is not None and not resolver.settings.offline and report.recipes
         results.finish(
             recorded,
-            KeptReport(
-                len(report.pages),
-                report.recipes,
-                report.findings,
-                engine is not None and engine.baseline is not None,
-            ),
+            KeptReport(len(report.pages), report.recipes, report.findings, report.baseline_used),
             engine.options.index_ttl if online else None,
         )
     return report
@@ -208,7 +228,7 @@ def _check_site(
                 recipes.report(
                     Finding.of(
                         "page-unreadable",
-                        display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+                        _shown(file),
                         1,
                         f"MkDocs cannot read this page ({type(error).__name__}: "
                         f"{str(error)[:120]})",
@@ -235,7 +255,7 @@ def _check_site(
                     own.append(
                         Finding.of(
                             "page-macros-error",
-                            display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
+                            _shown(file),
                             offset + line,
                             f"mkdocs-macros cannot render this page: {message}",
                             "fix the Jinja at that line, or set `render_macros: false` in the "
@@ -249,20 +269,7 @@ def _check_site(
                 results.keep_page(
                     file.src_path, source, _entry(recipes, state, own, markdown, rendered)
                 )
-            report.pages.append(
-                CheckedPage(
-                    src_path=file.src_path,
-                    path=display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
-                    source=source,
-                    markdown=markdown,
-                    recipe=state.recipe if state else None,
-                    settings=state.settings if state else None,
-                    rendered=rendered,
-                    front_matter=state.front_matter if state else None,
-                    declared=state.declared if state else False,
-                    state=state,
-                )
-            )
+            report.pages.append(CheckedPage.of(file, source, markdown, rendered, state))
             if progress:
                 progress("pages", number, len(documentation))
         if not whole_site:
@@ -301,19 +308,17 @@ def _results(recorded: Any, recipes: Any, config_file: Path, offline: bool, base
     from .check_cache import CheckCache
     from .project import _cache_folder
 
-    folder = _charts_folder(recipes)
-    if folder is None:
+    sources = _chart_sources(recipes)
+    if sources:
+        folder = sources[0]  # the chart cache
+    else:
         folder = _cache_folder(Path(config_file).resolve().parent, recipes.config.cache_dir, True)
     return CheckCache(folder / "check", Path(config_file), offline=offline, baseline=baseline)
 
 
-def _charts_folder(recipes: Any) -> Path | None:
-    resolver = recipes.engine.resolver
-    return resolver.settings.cache_dir if resolver is not None else None
-
-
 def _chart_sources(recipes: Any) -> list[Path]:
-    """Where charts are read from: the chart cache and the mirrors that are folders."""
+    """Where charts are read from: the chart cache (first), and the mirrors that are
+    folders (none with `resolve_charts: false`)."""
     from urllib.parse import urlsplit
     from urllib.request import url2pathname
 
@@ -343,20 +348,7 @@ def _reused(results: Any, recipes: Any, file: Any, report: SiteReport) -> bool:
     if state is None:
         return False
     results.reuse(file.src_path)
-    report.pages.append(
-        CheckedPage(
-            src_path=file.src_path,
-            path=display_path(file.abs_src_path) if file.abs_src_path else file.src_path,
-            source=source,
-            markdown=entry.markdown,
-            recipe=state.recipe,
-            settings=state.settings,
-            rendered=entry.rendered,
-            front_matter=state.front_matter,
-            declared=state.declared,
-            state=state,
-        )
-    )
+    report.pages.append(CheckedPage.of(file, source, entry.markdown, entry.rendered, state))
     return True
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from paired import Paired, paired
-from sites import SHARED, write_plain_site, write_site
+from sites import SHARED, precompile, write_plain_site, write_site
 
 from mkdocs_recipes.charts.package import write_repository
 
@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--skip-cold", action="store_true")
     options = parser.parse_args()
+    precompile()
     print(
         f"warm cache, {options.page} pages; {options.runs} pairs of builds (A: baseline, "
         "B: with the plugin, alternating); ratio B/A: median of the pairs (min - max)"

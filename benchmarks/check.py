@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 
 from paired import paired
-from sites import write_site
+from sites import precompile, write_site
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="pairs of runs")
     parser.add_argument("--page", choices=["example", "seed"], default="example")
     options = parser.parse_args()
+    precompile()
     bin_dir = Path(sys.executable).parent
     print(f"{options.page} pages; {options.runs} pairs, medians (min - max)")
     print(

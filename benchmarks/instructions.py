@@ -26,7 +26,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sites import write_plain_site, write_site
+from sites import precompile, write_plain_site, write_site
 
 
 def instructions(config: Path) -> int:
@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="*", default=[50])
     parser.add_argument("--plain-pages", type=int, nargs="*", default=[200])
     options = parser.parse_args()
+    precompile()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     print("instructions of one warm build, A: baseline, B: with the plugin")

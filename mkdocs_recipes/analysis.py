@@ -16,16 +16,17 @@ import yaml
 from .checks.api_versions import check_api_versions
 from .checks.yaml_syntax import check_yaml_syntax
 from .findings import Finding
-from .flux import FluxSettings, url_adjustment
+from .flux_settings import FluxSettings
 from .fragments import YamlBlock, merge_values, read_yaml_block
-from .frontmatter import FrontMatter, read_front_matter
+from .frontmatter import FrontMatter, front_matter_text, read_front_matter
 from .included_files import IncludedFile, IncludeFolders
 from .pages import CodeBlock, code_blocks
-from .recipe import CHART_KEYS, Recipe, declares_recipe, recipe_from_front_matter
+from .recipe_keys import CHART_KEYS, declares_recipe, mentions_own_keys
 from .severities import LevelProblem, apply_levels, read_levels
 
 if TYPE_CHECKING:
     from .charts.resolver import ChartResolver, ResolvedChart
+    from .recipe import Recipe
 
 
 @dataclass
@@ -67,12 +68,14 @@ def analyse_page(
     render: Callable[[str], str] | None = None,
     fetch_values_url: bool = True,
     includes: IncludeFolders | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> PageState:
     """Analyse a page. `levels` maps finding codes to a severity or "off" (site-wide).
     `render` fills in the Jinja of a block as the page will show it (the macros engine).
     `fetch_values_url`: download values_yaml_url to compare it with the chart.
-    `includes`: where the site's include directives find the files blocks show."""
-    state, page_levels = read_page_head(source, path, site)
+    `includes`: where the site's include directives find the files blocks show.
+    `meta`: the front-matter as MkDocs read it from this source (see `read_page_head`)."""
+    state, page_levels = read_page_head(source, path, site, meta)
     page_levels = {**(levels or {}), **page_levels}
     recipe = state.recipe
     if recipe is not None:
@@ -111,6 +114,7 @@ def _chart_findings(state: PageState, recipe: Recipe, resolver: ChartResolver | 
     chart code is imported here and below, by the first recipe page: a site without
     recipes never loads it.)"""
     from .checks.chart_identity import check_chart_identity
+    from .flux import url_adjustment
     from .project import chart_key, resolution_findings
 
     if resolver is not None:
@@ -149,10 +153,22 @@ def _values_findings(
         state.findings += check_values_blocks(parsed, model, state.path)
 
 
-def read_page_head(source: str, path: str, site: FluxSettings) -> tuple[PageState, dict]:
+def read_page_head(
+    source: str, path: str, site: FluxSettings, meta: dict[str, Any] | None = None
+) -> tuple[PageState, dict]:
     """What the front-matter says: the page's recipe, its Flux settings and the findings
-    about them, and its own `recipe_checks:` levels (code -> level)."""
-    front_matter, findings = read_front_matter(source, path)
+    about them, and its own `recipe_checks:` levels (code -> level).
+
+    `meta`: the page's YAML front-matter as MkDocs parsed it from this very source, when
+    it did (None: not known). A block that MkDocs could read and that names none of this
+    plugin's keys says nothing to it: it is not parsed a second time."""
+    text = front_matter_text(source) if meta else None
+    findings: list[Finding] = []
+    if text is not None and not mentions_own_keys(text):
+        # Valid YAML (MkDocs read it), and nothing in it for this plugin.
+        front_matter = FrontMatter()
+    else:
+        front_matter, findings = read_front_matter(source, path)
     state = PageState(path=path, source=source, settings=site, findings=list(findings))
     if findings:
         state.declared = any(f"{key}:" in source for key in ("helm_chart_name", *CHART_KEYS))
@@ -161,8 +177,12 @@ def read_page_head(source: str, path: str, site: FluxSettings) -> tuple[PageStat
     state.declared = declares_recipe(front_matter.data)
     state.settings, problems = _page_settings(front_matter, site, path)
     state.findings += problems
-    state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
-    state.findings += recipe_findings
+    if state.declared:
+        # The recipe code is imported by the first page that declares one.
+        from .recipe import recipe_from_front_matter
+
+        state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
+        state.findings += recipe_findings
     return state, _page_levels(front_matter, path, state.findings)
 
 

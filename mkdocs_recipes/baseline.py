@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts.cache import atomic_write
 from .findings import Finding, Severity
+from .inputs import probed
 
 BASELINE_NAME = "recipes-baseline.json"
 FORMAT_VERSION = 1
@@ -45,6 +45,7 @@ class Baseline:
     def load(cls, path: Path, root: Path) -> Baseline | None:
         """The baseline at `path` (None when there is no such file)."""
         if not path.is_file():
+            probed(path)  # a baseline written later changes what `check` reports
             return None
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -149,5 +150,7 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
         if entries
         else '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n  "findings": []\n}\n'
     )
+    from .charts.cache import atomic_write
+
     atomic_write(path, text.encode("utf-8"), mode=0o644)
     return sum(counts.values())

@@ -472,7 +472,7 @@ def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
     from .baseline import write_baseline
 
     root = report.root
-    target = Path(chosen) if chosen else root / (report.engine.options.baseline or BASELINE_NAME)
+    target = Path(chosen) if chosen else root / (report.site.baseline_option or BASELINE_NAME)
     kind = writing.not_a_file(target)
     if kind is not None:
         raise UsageProblem(f"{target}: {kind}; the baseline is written as a regular file")

@@ -6,7 +6,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
 from .baseline import BASELINE_NAME
-from .charts.lockfile import LOCKFILE_NAME
 
 
 class RecipesConfig(base.Config):
@@ -38,7 +37,7 @@ class RecipesConfig(base.Config):
     """Where indexes and chart archives are cached. Default: the platform's user cache
     folder (`~/.cache/mkdocs-recipes` on Linux). Relative to mkdocs.yml."""
 
-    lockfile = opt.Type(str, default=LOCKFILE_NAME)
+    lockfile = opt.Type(str, default="recipes.lock")
     """The lockfile written by `mkdocs-recipes lock` and read by builds. Relative to
     mkdocs.yml."""
 

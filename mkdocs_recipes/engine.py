@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import flux
 from .analysis import PageState, analyse_page, read_page_head
 from .baseline import Baseline, BaselineError
-from .charts.lockfile import Lockfile, LockfileError
 from .checks.api_versions import check_template_text
 from .config import RecipesConfig
 from .findings import Finding, Severity, display_path
+from .flux_settings import FluxSettings
 from .included_files import IncludeFolders
+from .inputs import probed
 from .project import (
     SettingsError,
     chart_key,
@@ -30,10 +31,10 @@ from .project import (
     resolver_settings,
     settings_problem,
 )
-from .recipe import read_recipe
 from .severities import apply_levels, read_levels
 
 if TYPE_CHECKING:
+    from .charts.lockfile import Lockfile
     from .charts.resolver import ChartResolver
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
@@ -102,7 +103,7 @@ class RecipeEngine:
         self._reported: set[tuple[str, int, str, str]] = set()
         #: Findings reported in this build, by file, at their site-wide level.
         self.by_path: dict[str, list[Finding]] = {}
-        self.flux, problems = flux.FluxSettings().with_overrides(options.flux)
+        self.flux, problems = FluxSettings().with_overrides(options.flux)
         if problems:
             raise SetupError(
                 "; ".join(_detail(f"flux.{p.key}", p.message, p.hint) for p in problems)
@@ -143,9 +144,16 @@ class RecipeEngine:
             self._resolver = self._chart_resolver()
         return self._resolver
 
-    def _read_lockfile(self) -> Lockfile:
+    def _read_lockfile(self) -> Lockfile | None:
+        """The lockfile (None when there is none: its code is then not even imported)."""
+        path = self.root / self.options.lockfile
+        if not os.path.lexists(path):
+            probed(path)  # a lockfile written later changes what the pages resolve to
+            return None
+        from .charts.lockfile import Lockfile, LockfileError
+
         try:
-            return Lockfile.load(self.root / self.options.lockfile)
+            return Lockfile.load(path)
         except LockfileError as error:
             raise SetupError(str(error)) from None
 
@@ -171,6 +179,10 @@ class RecipeEngine:
         from .charts.resolver import ChartResolver
 
         lockfile = self._lockfile if self._lockfile is not None else self._read_lockfile()
+        if lockfile is None:
+            from .charts.lockfile import Lockfile
+
+            lockfile = Lockfile(self.root / self.options.lockfile)
         try:
             settings = resolver_settings(
                 base_dir=self.root,
@@ -213,6 +225,8 @@ class RecipeEngine:
         `sources`: (path, read the page's source)."""
         if not self.options.resolve_charts or offline_requested(self.options.offline):
             return
+        from .recipe import read_recipe
+
         recipes = []
         for path, read in sources:
             try:
@@ -231,10 +245,16 @@ class RecipeEngine:
         prefetch(self.resolver, recipes, self.options.check_values_url, self.progress)
 
     def page(
-        self, key: str, file: str | None, read: Callable[[], str], render: Render | None
+        self,
+        key: str,
+        file: str | None,
+        read: Callable[[], str],
+        render: Render | None,
+        meta: dict[str, Any] | None = None,
     ) -> PageState:
         """The analysed page `key` (its path in docs_dir), analysed on first use; `file`
-        is its file on disk (for the paths findings show)."""
+        is its file on disk (for the paths findings show). `meta`: the page's front-matter
+        as MkDocs read it from that source (analysis.read_page_head), if it did."""
         state = self.pages.get(key)
         if state is not None:
             return state
@@ -250,7 +270,7 @@ class RecipeEngine:
         if kept is not None and kept[0] == fingerprint:
             state = kept[1]  # unchanged since the last build: its findings still hold
         else:
-            state = self._analyse(path, source, render)
+            state = self._analyse(path, source, render, meta)
             if session is not None:
                 session.pages[key] = (fingerprint, state)
                 session.analysed.append(key)
@@ -282,7 +302,9 @@ class RecipeEngine:
             self.report(finding)
         return state
 
-    def _analyse(self, path: str, source: str | None, render: Render | None) -> PageState:
+    def _analyse(
+        self, path: str, source: str | None, render: Render | None, meta: dict[str, Any] | None
+    ) -> PageState:
         if source is None:
             return PageState(path=path, source="", settings=self.flux)
         try:
@@ -296,6 +318,7 @@ class RecipeEngine:
                 render,
                 fetch_values_url=self.options.check_values_url,
                 includes=self.includes,
+                meta=meta,
             )
         except Exception as error:  # a bug of ours must not hide the rest of the site
             log.debug("recipes: analysing %s failed", path, exc_info=True)
@@ -323,7 +346,10 @@ class RecipeEngine:
             return  # includes then live in docs_dir, and every page there is checked
         # mkdocs-macros reads include_dir relative to the working directory; so do we.
         folder = Path(include_dir).resolve()
-        if folder == docs_dir.resolve() or not folder.is_dir():
+        if folder == docs_dir.resolve():
+            return
+        if not folder.is_dir():
+            probed(folder)
             return
         for file in sorted(folder.rglob("*.md")):
             try:

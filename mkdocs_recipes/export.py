@@ -18,15 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import flux
-from .crd_schemas import CrdSchemas
 from .findings import Finding
 from .fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
 from .placeholders import ELISION, is_placeholder
-from .recipe import Recipe
 
 if TYPE_CHECKING:
+    from . import flux
     from .analysis import PageState
+    from .crd_schemas import CrdSchemas
+    from .recipe import Recipe
 
 VALUES_MODES = ("none", "page", "full")
 
@@ -144,6 +144,8 @@ def page_objects(
     elif values == "none":
         merged, lines = {}, {}
     findings += _values_findings(state, lines, merged)
+    from . import flux  # (imported here: `check` loads this module for its options)
+
     made = flux.manifests(recipe, state.settings, merged or None)
     return [
         ExportedObject(m, state.path, recipe, lines if m.kind == "HelmRelease" else {})

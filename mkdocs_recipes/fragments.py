@@ -54,6 +54,28 @@ def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _Loader.add_multi_constructor("!", _untagged)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
 
+_KIND_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _NodesLoader(_Loader):
+    """The same parse, without working out which type each plain scalar is (`true`, `3`,
+    `2024-01-01`...): a page of examples is judged on its keys and lines, and PyYAML
+    matches every scalar against its type patterns, in Python, for its tag. Its nodes'
+    tags are the kinds' defaults; `YamlDocument` parses the text again for data."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return _KIND_TAGS[kind]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 _UNBUILT = object()
 
@@ -62,13 +84,20 @@ class YamlDocument:
     """A document's node tree, and its data, built from the nodes on first use (a page
     of examples needs only the nodes: their keys and lines). Building it raises the
     YAMLError of a value PyYAML cannot build (`read_yaml_block` builds recipe pages'
-    documents up front and reports that error as the block's)."""
+    documents up front and reports that error as the block's).
 
-    __slots__ = ("_data", "node")
+    `untyped`: (the text parsed, the document's index in it) when the nodes come from
+    `_NodesLoader`; the first use of the data parses that text again with types, and the
+    document's nodes are then those typed ones."""
 
-    def __init__(self, node: yaml.Node, data: Any = _UNBUILT) -> None:
+    __slots__ = ("_data", "_untyped", "node")
+
+    def __init__(
+        self, node: yaml.Node, data: Any = _UNBUILT, untyped: tuple[str, int] | None = None
+    ) -> None:
         self.node = node
         self._data = data
+        self._untyped = untyped
 
     @property
     def data(self) -> Any:
@@ -79,6 +108,14 @@ class YamlDocument:
 
     def error(self) -> yaml.YAMLError | None:
         """Why its data cannot be built (None: it can); builds it on first use."""
+        if self._data is _UNBUILT and self._untyped is not None:
+            text, index = self._untyped
+            typed, error = _parse(text)
+            # The same text parses the same way with types (only tags differ).
+            if error is not None or index >= len(typed):
+                self._data = error or yaml.YAMLError("the block no longer parses")
+            else:
+                self.node, self._untyped = typed[index].node, None
         if self._data is _UNBUILT:
             loader = _Loader("")
             try:
@@ -168,7 +205,10 @@ def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
     if known is not None:
         _PARSED.move_to_end(block.text)
     else:
-        known = _PARSED[block.text] = _read(block.text)
+        # Untyped nodes where nothing reads the data: a page of examples, except for
+        # Flux objects (their apiVersions are judged on the data).
+        untyped = nodes_only and "fluxcd.io" not in block.text
+        known = _PARSED[block.text] = _read(block.text, untyped)
         if len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
     documents, error, stand_ins = known
@@ -181,16 +221,16 @@ def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
 
 
 def _read(
-    source: str,
+    source: str, untyped: bool = False
 ) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None, tuple[StandIn, ...]]:
     text, stand_ins = without_elisions(without_callouts(source))
     original = source.split("\n")
     for _ in range(_MAX_QUOTED):
-        documents, error = _parse(text)
+        documents, error = _parse(text, untyped)
         if error is None:
             return documents, None, tuple(stand_ins)
         if any(s.kind == ELISION for s in stand_ins):
-            elided = _read_fragments(text, stand_ins)
+            elided = _read_fragments(text, stand_ins, untyped)
             if elided is not None:
                 return elided, None, tuple(stand_ins)
         for line in error_lines(error):
@@ -205,13 +245,15 @@ def _read(
     return (), error, tuple(stand_ins)
 
 
-def _read_fragments(text: str, stand_ins: list[StandIn]) -> tuple[YamlDocument, ...] | None:
+def _read_fragments(
+    text: str, stand_ins: list[StandIn], untyped: bool = False
+) -> tuple[YamlDocument, ...] | None:
     """The documents of an elided block read part by part (None: a part does not parse
     either). Only the part before the first elision is the block's own top level: its
     documents are the block's; the parts after are checked for syntax alone."""
     documents: tuple[YamlDocument, ...] = ()
     for start, part in fragments_after_elisions(text, stand_ins):
-        parsed, error = _parse(part)
+        parsed, error = _parse(part, untyped)
         if error is not None:
             return None
         if start == 0:
@@ -219,9 +261,11 @@ def _read_fragments(text: str, stand_ins: list[StandIn]) -> tuple[YamlDocument, 
     return documents
 
 
-def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
-    loader = _Loader(text)
-    documents = []
+def _parse(
+    text: str, untyped: bool = False
+) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
+    loader = (_NodesLoader if untyped else _Loader)(text)
+    documents: list[YamlDocument] = []
     bounded = surely_bounded(text)
     try:
         while loader.check_node():
@@ -229,7 +273,8 @@ def _parse(text: str) -> tuple[tuple[YamlDocument, ...], yaml.YAMLError | None]:
             if node is not None:
                 if not bounded:
                     check_bounds(node)  # before anything walks it: an alias bomb never ends
-                documents.append(YamlDocument(node))
+                index = len(documents)
+                documents.append(YamlDocument(node, untyped=(text, index) if untyped else None))
     except yaml.YAMLError as error:
         return (), error
     except RecursionError:

@@ -61,6 +61,14 @@ def normalise_newlines(source: str) -> str:
     return source.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def front_matter_text(source: str) -> str | None:
+    """The text of the page's YAML front-matter block, None when it has none."""
+    if not source.startswith("---"):
+        return None
+    match = _BLOCK.match(normalise_newlines(source))
+    return match.group(1) if match else None
+
+
 def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Finding]]:
     """Return the front-matter of `source` (empty when there is none) and its findings."""
     source = normalise_newlines(source)

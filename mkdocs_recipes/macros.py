@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from . import flux
 from .analysis import PageState
 from .findings import Finding
 from .markup import admonition, code_span, escape_inline, fenced_block, link
+
+if TYPE_CHECKING:
+    from . import flux
+    from .flux_settings import FluxSettings
 
 Lookup = Callable[[Any], PageState | None]
 Report = Callable[[Finding], None]
@@ -65,13 +68,13 @@ class RecipeMacros:
     def functions(self) -> dict[str, Callable[..., str]]:
         emit = self._emit
         return {
-            "flux_namespace": self._macro("flux_namespace", _recipe_only(flux.namespace, emit)),
+            "flux_namespace": self._macro("flux_namespace", _recipe_only("namespace", emit)),
             "flux_helmrepository": self._macro(
-                "flux_helmrepository", _recipe_only(flux.chart_source, emit)
+                "flux_helmrepository", _recipe_only("chart_source", emit)
             ),
-            "flux_source": self._macro("flux_source", _recipe_only(flux.chart_source, emit)),
+            "flux_source": self._macro("flux_source", _recipe_only("chart_source", emit)),
             "flux_kustomization": self._macro(
-                "flux_kustomization", _recipe_only(flux.kustomization, emit)
+                "flux_kustomization", _recipe_only("kustomization", emit)
             ),
             "flux_helmrelease": self._macro("flux_helmrelease", _block(_helm_release, emit)),
             "flux_check": self._macro("flux_check", _check_commands),
@@ -107,7 +110,7 @@ class RecipeMacros:
 
     def _settings(
         self, state: PageState, macro: str, overrides: dict[str, Any], indent: Any
-    ) -> flux.FluxSettings:
+    ) -> FluxSettings:
         line = call_line(state.source, (macro + "(",))
         if _int(indent) != indent:
             self._report(
@@ -135,7 +138,7 @@ class RecipeMacros:
         return settings
 
     def _macro(
-        self, name: str, render: Callable[[PageState, flux.FluxSettings, int], str]
+        self, name: str, render: Callable[[PageState, FluxSettings, int], str]
     ) -> Callable[..., str]:
         def call(page: Any, indent: int = 0, **overrides: Any) -> str:
             state, problem = self._state(page, name, _int(indent))
@@ -165,16 +168,18 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
-def _helm_release(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
+def _helm_release(state: PageState, settings: FluxSettings) -> flux.Manifest:
+    from . import flux
+
     assert state.recipe is not None
     values = state.merged_values() if settings.values_in_helmrelease else None
     return flux.helm_release(state.recipe, settings, values)
 
 
-def _block(build: Callable[[PageState, flux.FluxSettings], flux.Manifest], emit: bool = True):
+def _block(build: Callable[[PageState, FluxSettings], flux.Manifest], emit: bool = True):
     """A macro body that shows one manifest as a fenced block titled with its file."""
 
-    def render(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
+    def render(state: PageState, settings: FluxSettings, indent: int) -> str:
         manifest = build(state, settings)
         text = manifest.to_yaml() if emit else "# (not written out by this command)"
         return fenced_block(text, "yaml", manifest.path, indent)
@@ -182,15 +187,20 @@ def _block(build: Callable[[PageState, flux.FluxSettings], flux.Manifest], emit:
     return render
 
 
-def _recipe_only(build: Callable[..., flux.Manifest], emit: bool = True):
-    def wrapped(state: PageState, settings: flux.FluxSettings) -> flux.Manifest:
+def _recipe_only(builder: str, emit: bool = True):
+    """The block of flux.py's `builder` for the page's recipe. (flux.py is imported by
+    the first recipe page: a site without recipes never loads it.)"""
+
+    def wrapped(state: PageState, settings: FluxSettings) -> flux.Manifest:
+        from . import flux
+
         assert state.recipe is not None
-        return build(state.recipe, settings)
+        return getattr(flux, builder)(state.recipe, settings)
 
     return _block(wrapped, emit)
 
 
-def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
+def _check_commands(state: PageState, settings: FluxSettings, indent: int) -> str:
     recipe = state.recipe
     assert recipe is not None
     ns = shlex.quote(recipe.helmrelease_namespace)
@@ -203,7 +213,7 @@ def _check_commands(state: PageState, settings: flux.FluxSettings, indent: int) 
     return fenced_block("\n".join(commands), "bash", None, indent)
 
 
-def _footer(state: PageState, settings: flux.FluxSettings, indent: int) -> str:
+def _footer(state: PageState, settings: FluxSettings, indent: int) -> str:
     recipe = state.recipe
     assert recipe is not None
     # Everything here comes from the page or the chart's repository: each piece is

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 _DIRECTIVE = re.compile(r"^\s*<!--\s*recipes:\s*(?P<body>.*?)\s*-->\s*$")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
-_FENCE_START = re.compile(r"^[ \t]*(?:`{3}|~{3})", re.M)
 _ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)=(?P<value>"[^"]*"|\'[^\']*\'|\S+)')
 
 
@@ -93,17 +92,36 @@ def _attributes(text: str) -> dict[str, str]:
     return {m["key"]: m["value"].strip("\"'") for m in _ATTRIBUTE.finditer(text)}
 
 
+def fence_line_numbers(text: str) -> list[int]:
+    """The (0-based) numbers of the lines of `text` that start with three backticks or
+    tildes after their blanks, in order. (Found with `str.find`: a `^[ \t]*` pattern is
+    tried at every character of the page.)"""
+    starts = set()
+    for marker in ("```", "~~~"):
+        at = text.find(marker)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            if not text[start:at].strip(" \t"):
+                starts.add(start)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(marker, end + 1)
+    numbers = []
+    line, offset = 0, 0
+    for start in sorted(starts):
+        line += text.count("\n", offset, start)
+        offset = start
+        numbers.append(line)
+    return numbers
+
+
 def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
     """Every fenced block in `source`, whose first line is file line `first_line`."""
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    # Only lines that start with a fence can open or close a block: find them in one pass.
-    fence_lines = []
-    line, offset = 0, 0
-    for start in _FENCE_START.finditer(text):
-        line += text.count("\n", offset, start.start())
-        offset = start.start()
-        fence_lines.append(line)
+    # Only lines that start with a fence can open or close a block.
+    fence_lines = fence_line_numbers(text)
     blocks: list[CodeBlock] = []
     position = 0
     while position < len(fence_lines):
@@ -115,12 +133,15 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
         indent = len(match["indent"].expandtabs(4))
         fence = match["fence"]
         language, attributes, classes = parse_info(match["info"])
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        mark, length = fence[0], len(fence)
         end = len(lines)
         while position < len(fence_lines):
             candidate = fence_lines[position]
             position += 1
-            if closing.match(lines[candidate]):
+            # Closed by a line of only that fence character, at least as many, and
+            # blanks around them.
+            closing = lines[candidate].strip(" \t")
+            if len(closing) >= length and not closing.strip(mark):
                 end = candidate
                 break
         body = lines[index + 1 : end]

@@ -13,7 +13,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
-from . import flux
 from .analysis import PageState
 from .config import RecipesConfig
 from .engine import (
@@ -26,6 +25,7 @@ from .engine import (
     macros_render,
 )
 from .findings import Finding
+from .flux_settings import FluxSettings
 from .macros import RecipeMacros
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         return self.engine.pages
 
     @property
-    def flux_settings(self) -> flux.FluxSettings:
+    def flux_settings(self) -> FluxSettings:
         return self.engine.flux
 
     def page_state(self, page: Any) -> PageState | None:
@@ -213,7 +213,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if file is None or self._engine is None:
             return None
         return self._engine.page(
-            file.src_path, file.abs_src_path, _reader(file), self._renderer(page)
+            file.src_path, file.abs_src_path, _reader(file), self._renderer(page), _meta(page)
         )
 
     def _renderer(self, page: Any):
@@ -222,6 +222,15 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if macros is None or not macros_render(macros.config.get("render_by_default", True), meta):
             return None  # its Jinja stays as written: such blocks are not checked
         return jinja_renderer(macros.env, macros.variables, page)
+
+
+def _meta(page: Any) -> dict[str, Any] | None:
+    """The page's front-matter as MkDocs read it, when it did: MkDocs takes a block it
+    can read off the page's Markdown, and leaves one it cannot (None then)."""
+    meta, markdown = getattr(page, "meta", None), getattr(page, "markdown", None)
+    if isinstance(meta, dict) and meta and isinstance(markdown, str):
+        return None if markdown.startswith("---") else meta
+    return None
 
 
 def _reader(file: Any) -> Callable[[], str]:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .charts.lockfile import ChartKey
-from .charts.mirrors import Mirror
 from .findings import Finding
-from .recipe import Recipe, read_recipe
 
 if TYPE_CHECKING:
+    from .charts.lockfile import ChartKey
     from .charts.resolver import Resolution, ResolverSettings
+    from .recipe import Recipe
 
 OFFLINE_ENV = "MKDOCS_RECIPES_OFFLINE"
 
@@ -46,6 +45,7 @@ def resolver_settings(
     environ: Mapping[str, str] | None = None,
 ) -> ResolverSettings:
     """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
+    from .charts.mirrors import Mirror
     from .charts.resolver import ResolverSettings
 
     problem = settings_problem(mirrors, index_ttl)
@@ -85,6 +85,8 @@ def _cache_folder(base_dir: Path, cache_dir: str | None, cache: bool) -> Path:
 
 
 def chart_key(recipe: Recipe) -> ChartKey:
+    from .charts.lockfile import ChartKey
+
     return ChartKey(recipe.helm_chart_repo_url, recipe.helm_chart_name, recipe.helm_chart_version)
 
 
@@ -105,6 +107,8 @@ class RecipePage:
 
 def recipe_pages(docs_dir: Path, root: Path) -> Iterator[RecipePage]:
     """Every Markdown page under `docs_dir` that declares a recipe, in path order."""
+    from .recipe import read_recipe
+
     for file in sorted(docs_dir.rglob("*.md")):
         try:
             source = file.read_text(encoding="utf-8-sig")

@@ -20,6 +20,7 @@ from .charts.semver import Constraint, VersionError
 from .findings import Finding
 from .frontmatter import FrontMatter, read_front_matter
 from .markup import link_target
+from .recipe_keys import chart_keys_in, is_recipe
 
 REQUIRED_KEYS = (
     "helm_chart_name",
@@ -27,18 +28,6 @@ REQUIRED_KEYS = (
     "helm_chart_repo_url",
     "helmrelease_namespace",
 )
-#: Keys that only make sense on a recipe, besides `helm_chart_name` (`slug` is shared with
-#: Material's blog and other plugins, so it is not one of them).
-CHART_KEYS = (
-    "helm_chart_version",
-    "helm_chart_repo_url",
-    "helm_chart_repo_name",
-    "helmrelease_name",
-    "helmrelease_namespace",
-    "kustomization_name",
-    "values_yaml_url",
-)
-_CHART_PREFIXES = ("helm_chart_", "helmrelease_")
 _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([^/\s]+)/([^/\s#?]+)")
 _GITHUB_RAW = re.compile(r"^https?://raw\.githubusercontent\.com/([^/\s]+)/([^/\s#?]+)/")
 
@@ -78,25 +67,6 @@ class Recipe:
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
-
-
-def is_recipe(meta: dict[str, Any]) -> bool:
-    """Whether a page's metadata declares a recipe."""
-    return "helm_chart_name" in meta
-
-
-def chart_keys_in(meta: dict[str, Any]) -> list[str]:
-    """The recipe-only keys (other than `helm_chart_name`) a page's metadata has."""
-    return [
-        key
-        for key in meta
-        if isinstance(key, str) and (key in CHART_KEYS or key.startswith(_CHART_PREFIXES))
-    ]
-
-
-def declares_recipe(meta: dict[str, Any]) -> bool:
-    """A recipe, or a page whose author meant one (chart keys without the chart name)."""
-    return is_recipe(meta) or bool(chart_keys_in(meta))
 
 
 def read_recipe(source: str, path: str) -> tuple[Recipe | None, list[Finding]]:

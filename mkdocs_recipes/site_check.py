@@ -93,6 +93,8 @@ class SiteReport:
     docs_dir: Path | None = None
     #: The check cache this check used (check_cache.CheckCache), if any.
     cache: Any = None
+    #: The site's `baseline` option (relative to root), read or not.
+    baseline_option: str = ""
 
     @property
     def recipes(self) -> int:
@@ -178,6 +180,7 @@ def _check_site(
             recipes.config = options
         if not recipes.config.enabled:
             raise SiteCheckError(f"{config_file}: the recipes plugin is disabled (enabled: false)")
+        report.baseline_option = recipes.config.baseline
         if not baseline:
             recipes.config["baseline"] = ""
         try:

@@ -14,8 +14,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charts.cache import atomic_write
-
 #: Largest file read back to compare with ours (ours are a few kilobytes).
 MAX_COMPARED_BYTES = 4 * 1024 * 1024
 
@@ -95,6 +93,8 @@ def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -
         return Outcome(KEPT, target)
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
+        from .charts.cache import atomic_write
+
         atomic_write(target, text.encode("utf-8"), mode=0o644)
     return Outcome(REPLACED if current is not None else WROTE, target)
 

@@ -119,6 +119,43 @@ def test_an_edited_page_include_snippet_option_or_new_page_is_seen(site) -> None
     assert codes(check(site)) == set()
 
 
+def test_a_baseline_written_or_removed_after_a_check_is_seen(site) -> None:
+    # In a folder nothing lists (the site's root is listed: a file there is seen anyway).
+    (site / "ci").mkdir()
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      check_values_url: false\n",
+            "      check_values_url: false\n      baseline: ci/accepted.json\n",
+        )
+    )
+    page = site / "docs" / "recipes" / "app-one.md"
+    page.write_text(page.read_text().replace("    replicaCount: 2", "    replicaCoutn: 2"))
+    assert check(site).returncode == 1  # the charts fetched: now all in the cache
+    offline = {"MKDOCS_RECIPES_OFFLINE": "1"}
+    assert check(site, **offline).returncode == 1
+    kept = check(site, **offline)
+    assert kept.returncode == 1 and not loaded_mkdocs(kept)
+    written = subprocess.run(
+        [sys.executable, "-m", "mkdocs_recipes", "check", "--write-baseline"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **offline},
+    )
+    assert written.returncode == 0, written.stdout + written.stderr
+    # Where the `baseline` option says (not the default name beside mkdocs.yml).
+    assert (site / "ci" / "accepted.json").is_file()
+    assert not (site / "recipes-baseline.json").exists()
+    accepted = check(site, **offline)
+    assert accepted.returncode == 0, accepted.stdout
+    assert json.loads(accepted.stdout)["summary"]["baselined"] == 1
+    (site / "ci" / "accepted.json").unlink()
+    again = check(site, **offline)
+    assert again.returncode == 1
+    assert json.loads(again.stdout)["summary"]["baselined"] == 0
+
+
 def test_pages_are_reused_one_by_one_and_a_chart_that_resolves_otherwise_is_not(site) -> None:
     from mkdocs_recipes.site_check import check_site
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.pages import code_blocks, parse_info
+from mkdocs_recipes.pages import code_blocks, fence_line_numbers, parse_info
 from mkdocs_recipes.severities import read_levels
 
 
@@ -91,3 +95,67 @@ def test_read_levels_rejects_unknown_levels() -> None:
     levels, problems = read_levels({"values-schema": "loud", "values-unknown-key": "info"})
     assert levels == {"values-unknown-key": "info"}
     assert [p.code for p in problems] == ["values-schema"]
+
+
+_FRONT_MATTERS = [
+    "title: Notes\ntags: [a, b]\n",  # nothing for the plugin
+    "title: x\nflux:\n  flux_version: '2.0'\n",  # its Flux options (an older release)
+    "title: x\nrecipe_checks:\n  yaml-duplicate-key: warning\n",  # its levels
+    "title: x\nflux: [wrong]\n",  # a finding about them
+    "title: x\nhelm_chart_version: 1.0.0\n",  # a chart key without the chart's name
+    "title: 'unclosed\n",  # what MkDocs cannot read (it leaves it in the page)
+    "- a list\n",  # not a mapping
+]
+
+
+@pytest.mark.parametrize("front_matter", _FRONT_MATTERS)
+def test_front_matter_mkdocs_read_means_the_same_without_a_second_parse(front_matter) -> None:
+    """The plugin hands the engine MkDocs' page.meta when MkDocs took the block off the
+    page; a block naming none of the plugin's keys is then not parsed again, and every
+    page reads as it did with its own parse."""
+    from types import SimpleNamespace
+
+    from mkdocs.utils.meta import get_data
+
+    from mkdocs_recipes.plugin import _meta
+
+    source = (
+        f"---\n{front_matter}---\n\n```yaml\napiVersion: helm.toolkit.fluxcd.io/v2\n"
+        "kind: HelmRelease\nmetadata:\n  name: a\n  name: b\n```\n"
+    )
+    markdown, meta = get_data(source)
+    given = _meta(SimpleNamespace(meta=meta, markdown=markdown))
+    assert (given is None) == (not meta)
+
+    def summary(state):
+        findings = sorted((f.code, f.line, f.severity.value, f.message) for f in state.findings)
+        return findings, state.settings, state.recipe, state.declared
+
+    own = analyse_page(source, "p.md", FluxSettings())
+    assert summary(analyse_page(source, "p.md", FluxSettings(), meta=given)) == summary(own)
+
+
+def test_a_front_matter_without_the_plugins_keys_is_not_parsed_again(monkeypatch) -> None:
+    import mkdocs_recipes.analysis as analysis
+
+    def parsed(*arguments):
+        raise AssertionError("the front-matter was parsed again")
+
+    monkeypatch.setattr(analysis, "read_front_matter", parsed)
+    source = "---\ntitle: Notes\n---\n\n# Notes\n"
+    state = analyse_page(source, "p.md", FluxSettings(), meta={"title": "Notes"})
+    assert state.findings == [] and state.recipe is None
+    with pytest.raises(AssertionError, match="parsed again"):
+        analyse_page(source.replace("title", "flux_title"), "p.md", FluxSettings(), meta={"x": 1})
+
+
+_FENCE_START = re.compile(r"^[ \t]*(?:`{3}|~{3})", re.M)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["```", "~~~", "``", "~", " ", "\t", "\n", "a", "`", "x ```"])))
+def test_fence_lines_are_the_lines_a_fence_pattern_finds(pieces) -> None:
+    """The fence lines found with str.find are those `^[ \\t]*(?:`{3}|~{3})` finds."""
+    text = "".join(pieces)
+    expected = [text.count("\n", 0, m.start()) for m in _FENCE_START.finditer(text)]
+    assert fence_line_numbers(text) == expected

@@ -12,9 +12,6 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .cache import atomic_write, valid_digest
-
-LOCKFILE_NAME = "recipes.lock"
 LOCK_FORMAT = 1
 _HEADER = (
     "# Chart versions for the recipes of this site, written by `mkdocs-recipes lock`.\n"
@@ -72,6 +69,8 @@ class Lockfile:
                 f"{path}:1: not a version {LOCK_FORMAT} recipes lockfile; "
                 "delete it and run `mkdocs-recipes lock`"
             )
+        from .cache import valid_digest  # (a site without a lockfile never loads it)
+
         entries = {}
         for number, item in enumerate(data.get("charts") or [], start=1):
             try:
@@ -120,4 +119,6 @@ class Lockfile:
     def save(self) -> None:
         """Write the lockfile atomically, readable by all: it is meant to be committed and
         read by every build."""
+        from .cache import atomic_write
+
         atomic_write(self.path, self.render().encode("utf-8"), mode=0o644)

@@ -116,26 +116,27 @@ def other_language(text: str) -> tuple[str, str] | None:
 def _duplicates(node: yaml.Node, block: YamlBlock, path: str) -> list[Finding]:
     findings: list[Finding] = []
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key in seen:
+            first = seen.setdefault(key, key_node)
+            if first is not key_node:
                 findings.append(
                     Finding.of(
                         "yaml-duplicate-key",
                         path,
                         block.line_of(key_node),
-                        f"`{key}` is given twice in this mapping (first at line {seen[key]}); "
-                        "YAML keeps only the last one",
+                        f"`{key}` is given twice in this mapping (first at line "
+                        f"{block.line_of(first)}); YAML keeps only the last one",
                         "merge the two into one",
                     )
                 )
-            else:
-                seen[key] = block.line_of(key_node)
-            findings += _duplicates(value_node, block, path)
+            if not isinstance(value_node, yaml.ScalarNode):
+                findings += _duplicates(value_node, block, path)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            findings += _duplicates(item, block, path)
+            if not isinstance(item, yaml.ScalarNode):
+                findings += _duplicates(item, block, path)
     return findings
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from ...inputs import probed
 from ...suggest import Suggestions
 from .headings import HeadingIds
 from .prose import external
@@ -96,7 +97,13 @@ class SiteLinks:
             path = path.removeprefix(self.site_prefix + "/")
         if any(path.startswith(prefix) for prefix in self.generated):
             return True
-        return any((folder / path).exists() for folder in self.theme_dirs if path)
+        if not path:
+            return False
+        for folder in self.theme_dirs:
+            if (folder / path).exists():
+                return True
+            probed(folder / path)  # a theme file added later (custom_dir) is a target
+        return False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import click
 
 from . import __version__, writing
 from .baseline import BASELINE_NAME
-from .export import VALUES_MODES
 from .findings import Finding, Severity, display_path
 from .formats import FORMATS
 
@@ -569,7 +568,7 @@ def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
 @click.option(
     "--values",
     "values_mode",
-    type=click.Choice(VALUES_MODES),
+    type=click.Choice(("none", "page", "full")),  # plan_export's `values`
     default="page",
     show_default=True,
     help="HelmRelease values: none; the page's values snippets merged in page order; or "

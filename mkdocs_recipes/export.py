@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from .crd_schemas import CrdSchemas
     from .recipe import Recipe
 
-VALUES_MODES = ("none", "page", "full")
-
 #: Key words of values that hold a secret, when their value is written in the page.
 _SECRET_WORDS = re.compile(
     r"password|passwd|secret|token|apikey|api_key|privatekey|credential", re.I
@@ -104,7 +102,9 @@ class ExportPlan:
 def plan_export(
     pages: Iterable[PageState], values: str = "page", crds: CrdSchemas | None = None
 ) -> ExportPlan:
-    """The objects of every recipe page in `pages`, checked, by the file each goes in."""
+    """The objects of every recipe page in `pages`, checked, by the file each goes in.
+    `values`: what the HelmReleases hold: "none", "page" (the page's values snippets
+    merged in page order) or "full" (the chart's defaults with them merged over)."""
     plan = ExportPlan()
     for state in pages:
         if state.recipe is None:

@@ -65,7 +65,8 @@ class _NodesLoader(_Loader):
     """The same parse, without working out which type each plain scalar is (`true`, `3`,
     `2024-01-01`...): a page of examples is judged on its keys and lines, and PyYAML
     matches every scalar against its type patterns, in Python, for its tag. Its nodes'
-    tags are the kinds' defaults; `YamlDocument` parses the text again for data."""
+    tags are the kinds' defaults: they never leave `read_yaml_block`, which keeps only
+    what the page's checks read of them."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         return _KIND_TAGS[kind]
@@ -84,20 +85,13 @@ class YamlDocument:
     """A document's node tree, and its data, built from the nodes on first use (a page
     of examples needs only the nodes: their keys and lines). Building it raises the
     YAMLError of a value PyYAML cannot build (`read_yaml_block` builds recipe pages'
-    documents up front and reports that error as the block's).
+    documents up front and reports that error as the block's)."""
 
-    `untyped`: (the text parsed, the document's index in it) when the nodes come from
-    `_NodesLoader`; the first use of the data parses that text again with types, and the
-    document's nodes are then those typed ones."""
+    __slots__ = ("_data", "node")
 
-    __slots__ = ("_data", "_untyped", "node")
-
-    def __init__(
-        self, node: yaml.Node, data: Any = _UNBUILT, untyped: tuple[str, int] | None = None
-    ) -> None:
+    def __init__(self, node: yaml.Node, data: Any = _UNBUILT) -> None:
         self.node = node
         self._data = data
-        self._untyped = untyped
 
     @property
     def data(self) -> Any:
@@ -108,14 +102,6 @@ class YamlDocument:
 
     def error(self) -> yaml.YAMLError | None:
         """Why its data cannot be built (None: it can); builds it on first use."""
-        if self._data is _UNBUILT and self._untyped is not None:
-            text, index = self._untyped
-            typed, error = _parse(text)
-            # The same text parses the same way with types (only tags differ).
-            if error is not None or index >= len(typed):
-                self._data = error or yaml.YAMLError("the block no longer parses")
-            else:
-                self.node, self._untyped = typed[index].node, None
         if self._data is _UNBUILT:
             loader = _Loader("")
             try:
@@ -129,6 +115,35 @@ class YamlDocument:
         return self._data if isinstance(self._data, yaml.YAMLError) else None
 
 
+#: A key given twice in one mapping: (the key, the block line of its first occurrence,
+#: the block line of the repeat), lines counted from 0.
+Duplicate = tuple[str, int, int]
+
+
+def duplicate_keys(documents: Iterable[YamlDocument]) -> tuple[Duplicate, ...]:
+    """Every key given twice in a mapping of `documents`, in document order."""
+    found: list[Duplicate] = []
+    for document in documents:
+        _duplicates_in(document.node, found)
+    return tuple(found)
+
+
+def _duplicates_in(node: yaml.Node, found: list[Duplicate]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            first = seen.setdefault(key, key_node)
+            if first is not key_node:
+                found.append((key, first.start_mark.line, key_node.start_mark.line))
+            if not isinstance(value_node, yaml.ScalarNode):
+                _duplicates_in(value_node, found)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode):
+                _duplicates_in(item, found)
+
+
 @dataclass(frozen=True)
 class YamlBlock:
     """A YAML code block and its parsed documents (empty when it does not parse)."""
@@ -138,6 +153,14 @@ class YamlBlock:
     error: yaml.YAMLError | None = None
     #: Elision lines and placeholders changed so that the rest of the block parses.
     stand_ins: tuple[StandIn, ...] = ()
+    #: Its keys given twice, when they were found as it was read (else found from the
+    #: documents when asked): see `duplicate_keys`.
+    duplicates: tuple[Duplicate, ...] | None = None
+
+    def duplicate_keys(self) -> tuple[Duplicate, ...]:
+        if self.duplicates is not None:
+            return self.duplicates
+        return duplicate_keys(self.documents)
 
     def line_of(self, node: yaml.Node) -> int:
         """The file line of a node of this block."""
@@ -187,10 +210,14 @@ _MAX_QUOTED = 20
 #: blocks of the page being edited again). Parsed documents are never modified by their
 #: readers. Bounded low: each entry holds a node tree, and a build reads every page (a
 #: 200-page site of examples peaked at 56 MiB with 4096 entries, 52 with 128; 48 MiB
-#: without the plugin).
-_PARSED: OrderedDict[str, tuple[tuple[YamlDocument, ...], yaml.YAMLError | None, tuple]] = (
-    OrderedDict()
-)
+#: without the plugin). A page of examples keeps no tree: only its duplicate keys.
+_Parsed = tuple[
+    tuple[YamlDocument, ...],
+    yaml.YAMLError | None,
+    tuple[StandIn, ...],
+    tuple[Duplicate, ...] | None,
+]
+_PARSED: OrderedDict[str, _Parsed] = OrderedDict()
 _PARSED_MAX = 128
 
 
@@ -202,22 +229,29 @@ def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
     Elision lines and placeholders that break the parse are stood in for, line for line
     (see `placeholders`), so the rest of a documentation example is still read."""
     known = _PARSED.get(block.text)
+    if known is not None and known[3] is not None and not nodes_only:
+        known = None  # read for its keys only: now its documents are wanted
     if known is not None:
         _PARSED.move_to_end(block.text)
     else:
-        # Untyped nodes where nothing reads the data: a page of examples, except for
-        # Flux objects (their apiVersions are judged on the data).
-        untyped = nodes_only and "fluxcd.io" not in block.text
-        known = _PARSED[block.text] = _read(block.text, untyped)
+        # A page of examples is judged on its keys and their lines, except for Flux
+        # objects (their apiVersions are judged on the data): the tree is not kept.
+        keys_only = nodes_only and "fluxcd.io" not in block.text
+        documents, error, stand_ins = _read(block.text, untyped=keys_only)
+        if keys_only:
+            known = ((), error, stand_ins, duplicate_keys(documents))
+        else:
+            known = (documents, error, stand_ins, None)
+        _PARSED[block.text] = known
         if len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
-    documents, error, stand_ins = known
+    documents, error, stand_ins, duplicates = known
     if not nodes_only and error is None:
         for document in documents:
             error = document.error()
             if error is not None:
                 return YamlBlock(block, (), error, stand_ins)
-    return YamlBlock(block, documents, error, stand_ins)
+    return YamlBlock(block, documents, error, stand_ins, duplicates)
 
 
 def _read(
@@ -273,8 +307,7 @@ def _parse(
             if node is not None:
                 if not bounded:
                     check_bounds(node)  # before anything walks it: an alias bomb never ends
-                index = len(documents)
-                documents.append(YamlDocument(node, untyped=(text, index) if untyped else None))
+                documents.append(YamlDocument(node))
     except yaml.YAMLError as error:
         return (), error
     except RecursionError:

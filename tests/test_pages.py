@@ -159,3 +159,20 @@ def test_fence_lines_are_the_lines_a_fence_pattern_finds(pieces) -> None:
     text = "".join(pieces)
     expected = [text.count("\n", 0, m.start()) for m in _FENCE_START.finditer(text)]
     assert fence_line_numbers(text) == expected
+
+
+def test_a_block_read_for_its_keys_is_read_whole_when_its_values_are_wanted() -> None:
+    """A page of examples keeps only a block's duplicate keys (its nodes are read
+    without types); a recipe page showing the same block then gets typed documents."""
+    from mkdocs_recipes.fragments import read_yaml_block
+
+    text = "replicaCount: 2\nenabled: true\nname: a\nname: b\n"
+    block = code_blocks(f"# Page\n\n```yaml\n{text}```\n")[0]
+    keys = read_yaml_block(block, nodes_only=True)
+    assert keys.documents == () and keys.error is None
+    assert keys.duplicate_keys() == (("name", 2, 3),)
+    whole = read_yaml_block(block)
+    assert whole.documents[0].data == {"replicaCount": 2, "enabled": True, "name": "b"}
+    assert whole.duplicate_keys() == (("name", 2, 3),)
+    state = analyse_page(f"# Page\n\n```yaml\n{text}```\n", "p.md", FluxSettings())
+    assert [(f.code, f.line) for f in state.findings] == [("yaml-duplicate-key", 7)]

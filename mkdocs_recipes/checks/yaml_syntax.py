@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import re
 
-import yaml
-
 from ..findings import Finding, Severity
 from ..fragments import YamlBlock
 from ..placeholders import ELISION, StandIn
@@ -35,8 +33,7 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
         if error is not None:
             findings.append(_syntax_finding(block, error, path))
             continue
-        for document in block.documents:
-            findings += _duplicates(document.node, block, path)
+        findings += _duplicates(block, path)
     return findings
 
 
@@ -113,31 +110,18 @@ def other_language(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _duplicates(node: yaml.Node, block: YamlBlock, path: str) -> list[Finding]:
-    findings: list[Finding] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            first = seen.setdefault(key, key_node)
-            if first is not key_node:
-                findings.append(
-                    Finding.of(
-                        "yaml-duplicate-key",
-                        path,
-                        block.line_of(key_node),
-                        f"`{key}` is given twice in this mapping (first at line "
-                        f"{block.line_of(first)}); YAML keeps only the last one",
-                        "merge the two into one",
-                    )
-                )
-            if not isinstance(value_node, yaml.ScalarNode):
-                findings += _duplicates(value_node, block, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            if not isinstance(item, yaml.ScalarNode):
-                findings += _duplicates(item, block, path)
-    return findings
+def _duplicates(block: YamlBlock, path: str) -> list[Finding]:
+    return [
+        Finding.of(
+            "yaml-duplicate-key",
+            path,
+            block.block.file_line(again),
+            f"`{key}` is given twice in this mapping (first at line "
+            f"{block.block.file_line(first)}); YAML keeps only the last one",
+            "merge the two into one",
+        )
+        for key, first, again in block.duplicate_keys()
+    ]
 
 
 def _stand_in(stand_in: StandIn, block: YamlBlock, path: str, pasted: bool) -> Finding:

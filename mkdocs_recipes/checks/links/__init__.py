@@ -144,7 +144,7 @@ def _page_suspects(
                 page=here,
                 holds=_text_holds(reference.literal),
             )
-    for line in prose_lines(page.source):
+    for line in prose_lines(page.source, ("[", "<")):
         text = line.text
         number = line.number
         if "[" not in text and "<img" not in text.lower():

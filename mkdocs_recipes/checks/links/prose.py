@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`{1,50})(?:.{1,2000}?)\1")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     number: int  # 1-based in the text it came from
     text: str  # code spans and HTML comments blanked out
 
 
-def prose_lines(text: str, needle: str = "") -> Iterator[Line]:
+def prose_lines(text: str, needle: str | tuple[str, ...] = "") -> Iterator[Line]:
     """Lines outside fenced code, with inline code and HTML comments blanked; only those
-    holding `needle`, when given (a fast way past lines that cannot matter)."""
+    holding `needle` (or one of several), when given (a fast way past lines that cannot
+    matter)."""
     if "<!--" in text:
         text = _without_comments(text)
+    needles = (needle,) if isinstance(needle, str) else needle
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=1):
         if fence is None and "`" not in line and "~~~" not in line:
-            if needle in line:
+            if any(n in line for n in needles):
                 yield Line(number, line)
             continue
         match = _FENCE.match(line)
@@ -36,7 +37,7 @@ def prose_lines(text: str, needle: str = "") -> Iterator[Line]:
         if match:
             fence = match.group(1)
             continue
-        if needle in line:
+        if any(n in line for n in needles):
             yield Line(number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
 
 

@@ -311,14 +311,16 @@ def test_no_page_makes_the_checks_slow(tmp_path, page: str) -> None:
     site = Site(tmp_path, recipes_options={"resolve_charts": False})
     site.page("page.md", page)
     site.write_config()
-    started = time.monotonic()
+    # This process's CPU time, not the wall clock: a loaded machine (CI, a benchmark
+    # beside it) stretches the one and not the other. A quadratic check takes minutes.
+    started = time.process_time()
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        bounded(lambda: check_site(tmp_path / "mkdocs.yml", offline=True), 30)
+        bounded(lambda: check_site(tmp_path / "mkdocs.yml", offline=True), 60)
     finally:
         os.chdir(cwd)
-    assert time.monotonic() - started < 15
+    assert time.process_time() - started < 15
 
 
 def test_a_link_urlsplit_rejects_does_not_crash_check(tmp_path) -> None:

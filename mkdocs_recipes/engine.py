@@ -176,12 +176,12 @@ class RecipeEngine:
         return resolver
 
     def _new_resolver(self) -> ChartResolver:
+        from .charts.lockfile import Lockfile
         from .charts.resolver import ChartResolver
 
-        lockfile = self._lockfile if self._lockfile is not None else self._read_lockfile()
+        # Read when the engine started (None: there was none, an empty one then).
+        lockfile = self._lockfile
         if lockfile is None:
-            from .charts.lockfile import Lockfile
-
             lockfile = Lockfile(self.root / self.options.lockfile)
         try:
             settings = resolver_settings(
@@ -225,14 +225,14 @@ class RecipeEngine:
         `sources`: (path, read the page's source)."""
         if not self.options.resolve_charts or offline_requested(self.options.offline):
             return
-        from .recipe import read_recipe
-
         recipes = []
         for path, read in sources:
             try:
                 source = read()
                 if "helm_chart_name" not in source:
                     continue  # not a recipe: no front-matter to parse
+                from .recipe import read_recipe
+
                 recipe, _ = read_recipe(source, path)
             except (OSError, ValueError):
                 continue  # reported by MkDocs, or by the page's own analysis

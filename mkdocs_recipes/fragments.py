@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -153,14 +153,8 @@ class YamlBlock:
     error: yaml.YAMLError | None = None
     #: Elision lines and placeholders changed so that the rest of the block parses.
     stand_ins: tuple[StandIn, ...] = ()
-    #: Its keys given twice, when they were found as it was read (else found from the
-    #: documents when asked): see `duplicate_keys`.
-    duplicates: tuple[Duplicate, ...] | None = None
-
-    def duplicate_keys(self) -> tuple[Duplicate, ...]:
-        if self.duplicates is not None:
-            return self.duplicates
-        return duplicate_keys(self.documents)
+    #: Its keys given twice (see `duplicate_keys`), found once per distinct text.
+    duplicates: tuple[Duplicate, ...] = ()
 
     def line_of(self, node: yaml.Node) -> int:
         """The file line of a node of this block."""
@@ -211,12 +205,15 @@ _MAX_QUOTED = 20
 #: readers. Bounded low: each entry holds a node tree, and a build reads every page (a
 #: 200-page site of examples peaked at 56 MiB with 4096 entries, 52 with 128; 48 MiB
 #: without the plugin). A page of examples keeps no tree: only its duplicate keys.
-_Parsed = tuple[
-    tuple[YamlDocument, ...],
-    yaml.YAMLError | None,
-    tuple[StandIn, ...],
-    tuple[Duplicate, ...] | None,
-]
+class _Parsed(NamedTuple):
+    documents: tuple[YamlDocument, ...]
+    error: yaml.YAMLError | None
+    stand_ins: tuple[StandIn, ...]
+    duplicates: tuple[Duplicate, ...]
+    #: Read for its keys only: `documents` is empty, the tree was not kept.
+    keys_only: bool
+
+
 _PARSED: OrderedDict[str, _Parsed] = OrderedDict()
 _PARSED_MAX = 128
 
@@ -229,7 +226,7 @@ def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
     Elision lines and placeholders that break the parse are stood in for, line for line
     (see `placeholders`), so the rest of a documentation example is still read."""
     known = _PARSED.get(block.text)
-    if known is not None and known[3] is not None and not nodes_only:
+    if known is not None and known.keys_only and not nodes_only:
         known = None  # read for its keys only: now its documents are wanted
     if known is not None:
         _PARSED.move_to_end(block.text)
@@ -238,20 +235,18 @@ def read_yaml_block(block: CodeBlock, nodes_only: bool = False) -> YamlBlock:
         # objects (their apiVersions are judged on the data): the tree is not kept.
         keys_only = nodes_only and "fluxcd.io" not in block.text
         documents, error, stand_ins = _read(block.text, untyped=keys_only)
-        if keys_only:
-            known = ((), error, stand_ins, duplicate_keys(documents))
-        else:
-            known = (documents, error, stand_ins, None)
+        duplicates = duplicate_keys(documents)
+        known = _Parsed(() if keys_only else documents, error, stand_ins, duplicates, keys_only)
         _PARSED[block.text] = known
         if len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
-    documents, error, stand_ins, duplicates = known
+    documents, error, stand_ins = known.documents, known.error, known.stand_ins
     if not nodes_only and error is None:
         for document in documents:
             error = document.error()
             if error is not None:
                 return YamlBlock(block, (), error, stand_ins)
-    return YamlBlock(block, documents, error, stand_ins, duplicates)
+    return YamlBlock(block, documents, error, stand_ins, known.duplicates)
 
 
 def _read(

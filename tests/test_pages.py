@@ -170,9 +170,9 @@ def test_a_block_read_for_its_keys_is_read_whole_when_its_values_are_wanted() ->
     block = code_blocks(f"# Page\n\n```yaml\n{text}```\n")[0]
     keys = read_yaml_block(block, nodes_only=True)
     assert keys.documents == () and keys.error is None
-    assert keys.duplicate_keys() == (("name", 2, 3),)
+    assert keys.duplicates == (("name", 2, 3),)
     whole = read_yaml_block(block)
     assert whole.documents[0].data == {"replicaCount": 2, "enabled": True, "name": "b"}
-    assert whole.duplicate_keys() == (("name", 2, 3),)
+    assert whole.duplicates == (("name", 2, 3),)
     state = analyse_page(f"# Page\n\n```yaml\n{text}```\n", "p.md", FluxSettings())
     assert [(f.code, f.line) for f in state.findings] == [("yaml-duplicate-key", 7)]

@@ -120,7 +120,7 @@ def _duplicates(block: YamlBlock, path: str) -> list[Finding]:
             f"{block.block.file_line(first)}); YAML keeps only the last one",
             "merge the two into one",
         )
-        for key, first, again in block.duplicate_keys()
+        for key, first, again in block.duplicates
     ]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
-from .yaml_limits import YamlTooLarge, compose_bounded, construct_bounded
+from .yaml_limits import YamlTooLarge, compose_bounded, construct_bounded, surely_bounded
 
 # The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
 _BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -51,7 +51,7 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
     loader = _LOADER(text)
     try:
-        node = compose_bounded(loader)
+        node = compose_bounded(loader, known_bounded=surely_bounded(text))
         return node, (construct_bounded(loader, node) if node is not None else None)
     finally:
         loader.dispose()

@@ -111,13 +111,12 @@ class RecipeMacros:
     def _settings(
         self, state: PageState, macro: str, overrides: dict[str, Any], indent: Any
     ) -> FluxSettings:
-        line = call_line(state.source, (macro + "(",))
         if _int(indent) != indent:
             self._report(
                 Finding.of(
                     "flux-invalid-option",
                     state.path,
-                    line,
+                    call_line(state.source, (macro + "(",)),
                     f"{macro}(): indent must be a whole number of spaces, not {indent!r}",
                     f"write e.g. `{macro}(indent=4)`",
                 )
@@ -130,7 +129,7 @@ class RecipeMacros:
                 Finding.of(
                     "flux-invalid-option",
                     state.path,
-                    line,
+                    call_line(state.source, (macro + "(",)),
                     f"{macro}(): {problem.message}",
                     problem.hint,
                 )

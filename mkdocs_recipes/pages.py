@@ -145,7 +145,13 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
                 end = candidate
                 break
         body = lines[index + 1 : end]
-        content = [_dedent(line, indent) for line in body] if indent else body
+        if indent:
+            pad = " " * indent
+            content = [
+                line[indent:] if line.startswith(pad) else _dedent(line, indent) for line in body
+            ]
+        else:
+            content = body
         directive = _DIRECTIVE.match(lines[index - 1]) if index > 0 else None
         blocks.append(
             CodeBlock(

@@ -212,6 +212,9 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         file = getattr(page, "file", None)
         if file is None or self._engine is None:
             return None
+        known = self._engine.pages.get(file.src_path)
+        if known is not None:
+            return known  # each macro of a page asks again
         return self._engine.page(
             file.src_path, file.abs_src_path, _reader(file), self._renderer(page), _meta(page)
         )

@@ -405,6 +405,8 @@ class _SitePlugins:
     def configure(self, config: Any, pluglet_site: bool) -> Any:
         for method in list(config.plugins.events.get("config", [])):
             owner = getattr(method, "__self__", None)
+            if _prepares_only_itself(owner):
+                continue
             if owner is self.macros:
                 with pluglet_aside():
                     method(config)
@@ -415,7 +417,8 @@ class _SitePlugins:
         if pluglet_site:
             self.recipes.on_config(config)
         for method in self._others(config, "pre_build"):
-            self._run(method, config=config)
+            if not _prepares_only_itself(getattr(method, "__self__", None)):
+                self._run(method, config=config)
         return config
 
     def files(self, files: Any, config: Any) -> Any:
@@ -452,6 +455,19 @@ class _SitePlugins:
         except Exception:
             self.failed.add(owner)
             return None
+
+
+#: Plugins whose `config` and `pre_build` events only set up what they later add to the
+#: built HTML, and which have no `files` or `nav` event: nothing `check` reads depends on
+#: them. Material's search compiles its translations there, a twentieth of a check of
+#: 200 pages. (MkDocs' own search is not one: it adds its templates to the theme's
+#: folders, which links may point into.)
+_SELF_CONTAINED = {("material.plugins.search.plugin", "SearchPlugin")}
+
+
+def _prepares_only_itself(plugin: Any) -> bool:
+    kind = type(plugin)
+    return (kind.__module__, kind.__qualname__) in _SELF_CONTAINED
 
 
 def site_links(config: Any, files: Any, pages: list[CheckedPage]) -> SiteLinks:
@@ -635,6 +651,9 @@ class _TagRenderer:
         self.templates: dict[str, Any] = {}
         # The site's variables, copied once (mkdocs-macros copies them for every page).
         self.variables = dict(macros.variables)
+        # No include changes while a check runs: each is read once, not stat-ed again
+        # by every page that includes it.
+        env.auto_reload = False
 
     def renders(self, page: Any) -> bool:
         """Whether mkdocs-macros renders the page at all."""
@@ -667,14 +686,20 @@ class _TagRenderer:
         variables = {**self.variables, **meta, "page": page}
         parts = []
         position = 0
+        concat = self.macros.env.concat
+        context = None
         try:
             for start, end in spans:
                 text = markdown[start:end]
                 template = self.templates.get(text)
                 if template is None:
                     template = self.templates[text] = self.macros.env.from_string(text)
+                if context is None:
+                    # One context for the page's tags, as the page template has: such tags
+                    # only read it (what an include sets stays in the include's own).
+                    context = template.new_context(variables)
                 parts.append(markdown[position:start])
-                parts.append(template.render(**variables))
+                parts.append(concat(template.root_render_func(context)))
                 position = end
         except Exception:
             return None  # let mkdocs-macros render it, and report what fails

@@ -76,13 +76,17 @@ def surely_bounded(text: str) -> bool:
     return 2 * widest + text.count("[") + text.count("{") + 2 <= MAX_DEPTH
 
 
-def compose_bounded(loader: Any, max_nodes: int = MAX_NODES) -> yaml.Node | None:
-    """The single document of a loader, composed and measured (`YamlTooLarge`)."""
+def compose_bounded(
+    loader: Any, max_nodes: int = MAX_NODES, known_bounded: bool = False
+) -> yaml.Node | None:
+    """The single document of a loader, composed and measured (`YamlTooLarge`), unless
+    its text is `known_bounded` (`surely_bounded`)."""
     try:
         node = loader.get_single_node()
     except RecursionError:
         raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
-    check_bounds(node, max_nodes)
+    if not known_bounded:
+        check_bounds(node, max_nodes)
     return node
 
 

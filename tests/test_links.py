@@ -225,3 +225,71 @@ def test_links_written_inside_raw_html_are_not_judged(tmp_path, monkeypatch) -> 
     )
     found = _findings(_site(tmp_path, {"docs/index.md": page}), monkeypatch)
     assert [(line, code) for _, line, code, _ in found] == [(7, "link-absolute-unknown")]
+
+
+_FENCE = __import__("re").compile(r"^[ \t]*(`{3,}|~{3,})")
+_SPAN = __import__("re").compile(r"(`{1,50})(?:.{1,2000}?)\1")
+
+
+def _prose_lines_line_by_line(text: str, needles: tuple[str, ...]) -> list[tuple[int, str]]:
+    """The link pass's prose reading as it was written first: a step per line."""
+    from mkdocs_recipes.checks.links.prose import _without_comments
+
+    if "<!--" in text:
+        text = _without_comments(text)
+    lines = []
+    fence = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        if any(n in line for n in needles):
+            lines.append((number, _SPAN.sub(lambda m: " " * len(m.group(0)), line)))
+    return lines
+
+
+@pytest.mark.parametrize("needles", [("",), ("[", "<"), ("]:",), ("][",), ("](",)])
+def test_prose_lines_found_by_search_are_those_read_line_by_line(needles) -> None:
+    """Fences (of both characters, longer closers, unclosed, indented), code spans,
+    comments and needles anywhere on a line: the same lines, numbers and blanking."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mkdocs_recipes.checks.links.prose import prose_lines
+
+    shapes = [
+        "```",
+        "````",
+        "~~~",
+        "~~~~",
+        "  ```yaml",
+        "\t~~~",
+        "x ``` y",
+        "",
+        "text",
+        "a [x](y) b",
+        "[l]: u",
+        "`[a][b]` [c][d]",
+        "<b>",
+        "<!-- c",
+        "-->",
+        "x ][ y",
+        "``",
+        "`",
+        "]: z",
+    ]
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(st.sampled_from(shapes), max_size=25), st.booleans())
+    def same(chosen: list[str], final_newline: bool) -> None:
+        text = "\n".join(chosen) + ("\n" if final_newline else "")
+        wanted = needles[0] if len(needles) == 1 else needles
+        found = [(line.number, line.text) for line in prose_lines(text, wanted)]
+        assert found == _prose_lines_line_by_line(text, needles)
+
+    same()

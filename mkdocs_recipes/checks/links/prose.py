@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from ...pages import fence_line_numbers
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`{1,50})(?:.{1,2000}?)\1")
@@ -18,27 +21,77 @@ class Line(NamedTuple):
 
 def prose_lines(text: str, needle: str | tuple[str, ...] = "") -> Iterator[Line]:
     """Lines outside fenced code, with inline code and HTML comments blanked; only those
-    holding `needle` (or one of several), when given (a fast way past lines that cannot
-    matter)."""
+    holding `needle` (or one of several, each within one line), when given: a fast way
+    past lines that cannot matter. The lines holding a needle are found with `str.find`
+    and the fences from the lines that start with one, so a page costs what its matching
+    lines cost, not a Python step per line."""
     if "<!--" in text:
         text = _without_comments(text)
     needles = (needle,) if isinstance(needle, str) else needle
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if fence is None and "`" not in line and "~~~" not in line:
-            if any(n in line for n in needles):
-                yield Line(number, line)
+    lines, fenced = _layout(text)
+    if "" in needles:
+        numbers: Iterable[int] = range(len(lines))
+    else:
+        numbers = _lines_holding(text, needles)
+    span = 0
+    for number in numbers:
+        while span < len(fenced) and fenced[span][1] < number:
+            span += 1
+        if span < len(fenced) and fenced[span][0] <= number:
+            continue  # a fence line, or inside a fenced block
+        line = lines[number]
+        if "`" in line:
+            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield Line(number + 1, line)
+
+
+def _lines_holding(text: str, needles: tuple[str, ...]) -> list[int]:
+    """The 0-based numbers, in order, of the lines of `text` holding one of `needles`."""
+    starts = set()
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(needle, end + 1)
+    numbers = []
+    line, offset = 0, 0
+    for start in sorted(starts):
+        line += text.count("\n", offset, start)
+        offset = start
+        numbers.append(line)
+    return numbers
+
+
+@lru_cache(maxsize=4)
+def _layout(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """The lines of `text` and its fenced spans; the link pass reads a page several
+    times over, one needle at a time."""
+    lines = text.split("\n")
+    return lines, _fenced_spans(lines, fence_line_numbers(text))
+
+
+def _fenced_spans(lines: list[str], fence_lines: list[int]) -> list[tuple[int, int]]:
+    """(first, last) line numbers of each fenced block, its fence lines included; an
+    unclosed block runs to the end. A block closes at a fence of its own character, at
+    least as long as the one that opened it."""
+    spans = []
+    opened: tuple[int, str] | None = None
+    for number in fence_lines:
+        match = _FENCE.match(lines[number])
+        if match is None:
             continue
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        if any(n in line for n in needles):
-            yield Line(number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+        fence = match.group(1)
+        if opened is None:
+            opened = (number, fence)
+        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]):
+            spans.append((opened[0], number))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(lines) - 1))
+    return spans
 
 
 def _without_comments(text: str) -> str:

@@ -11,7 +11,11 @@ The sites are benchmarks/sites.py's: a site without recipes (prose with three YA
 examples a page), and N copies of the real seed recipe with static includes against the
 packaged ones. A build under callgrind takes about 50 times as long as without it.
 
+`--check-pages N` also counts `mkdocs-recipes check --no-cache` of a seed site against its
+build (the check's target: at most 1/20).
+
 Run: .venv/bin/python benchmarks/instructions.py [--pages 50] [--plain-pages 200]
+[--check-pages 200]
 """
 
 from __future__ import annotations
@@ -28,17 +32,23 @@ from pathlib import Path
 
 from sites import precompile, write_plain_site, write_site
 
+BUILD = ("-m", "mkdocs", "build", "-q", "-f")
+CHECK = ("-m", "mkdocs_recipes", "check", "--no-cache", "--config-file")
 
-def instructions(config: Path) -> int:
-    """Instructions of `mkdocs build -q` of `config`, after one build that fills caches."""
+
+def instructions(config: Path, command: tuple[str, ...] = BUILD) -> int:
+    """Instructions of `mkdocs build -q` (or of `command`) of `config`, after one run that
+    fills caches."""
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "MKDOCS_RECIPES_OFFLINE": "1",
         "PYTHONHASHSEED": "0",
     }
-    build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
-    subprocess.run(build, cwd=config.parent, capture_output=True, env=env, check=True)
+    build = [sys.executable, *command, str(config)]
+    warm = subprocess.run(build, cwd=config.parent, capture_output=True, env=env)
+    if warm.returncode not in (0, 1):  # a check that finds something exits with 1
+        raise SystemExit(f"{' '.join(build)} failed:\n{warm.stderr[-2000:]}")
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *build],
         cwd=config.parent,
@@ -47,7 +57,7 @@ def instructions(config: Path) -> int:
         env=env,
     )
     found = re.search(r"Collected : (\d+)", done.stderr)
-    if done.returncode != 0 or found is None:
+    if done.returncode != warm.returncode or found is None:
         raise SystemExit(f"callgrind failed on {config}:\n{done.stderr[-2000:]}")
     return int(found.group(1))
 
@@ -58,10 +68,27 @@ def compare(label: str, a: Path, b: Path) -> None:
     print(f"{label:>16} {count_a / 1e9:>9.3f} G {count_b / 1e9:>9.3f} G  {count_b / count_a:.4f}")
 
 
+def compare_check(pages: int, config: Path) -> None:
+    """The build of a seed site (A) against `mkdocs-recipes check --no-cache` of it (B)."""
+    with ThreadPoolExecutor(2) as pool:
+        build, check = pool.map(instructions, (config, config), (BUILD, CHECK))
+    print(
+        f"{f'{pages} check':>16} {build / 1e9:>9.3f} G {check / 1e9:>9.3f} G  "
+        f"{check / build:.4f} (1/{build / check:.1f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="*", default=[50])
     parser.add_argument("--plain-pages", type=int, nargs="*", default=[200])
+    parser.add_argument(
+        "--check-pages",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also count `check --no-cache` (B) against the build (A) of N seed pages",
+    )
     options = parser.parse_args()
     precompile()
     if shutil.which("valgrind") is None:
@@ -86,6 +113,12 @@ def main() -> None:
                 write_site(root / "static", pages, True, flavour="static"),
                 write_site(root / "plugin", pages, True, flavour="plugin"),
             )
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    for pages in options.check_pages:
+        root = Path(tempfile.mkdtemp(prefix=f"bench-instructions-check-{pages}-"))
+        try:
+            compare_check(pages, write_site(root / "plugin", pages, True, flavour="plugin"))
         finally:
             shutil.rmtree(root, ignore_errors=True)
 

@@ -10,6 +10,7 @@ recipes against each other.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import logging
 import os
@@ -627,9 +628,10 @@ class _TagRenderer:
     mkdocs-macros compiles each page as one Jinja template, which costs more than all the
     checks together. Most pages only hold `{% include %}` and `{{ expression }}` tags: each
     distinct tag is compiled once for the whole site, in the same environment and with the
-    same variables, and rendered in place; the text around it is kept as it is. Any other
-    statement (`{% if %}`, `{% set %}`, `{% raw %}`, ...), whitespace control, comments,
-    custom delimiters or a pluglet's pre/post functions: None, and the caller lets
+    same variables, and rendered in place; the text around it is kept as it is. A macros
+    module's `on_pre_page_macros` and `on_post_page_macros` run around that, as
+    mkdocs-macros runs them. Any other statement (`{% if %}`, `{% set %}`, `{% raw %}`,
+    ...), whitespace control, comments or custom delimiters: None, and the caller lets
     mkdocs-macros render the page itself."""
 
     def __init__(self, macros: Any) -> None:
@@ -640,14 +642,14 @@ class _TagRenderer:
             == ("{{", "{%", "{#")
             and not env.trim_blocks
             and not env.lstrip_blocks
-            # Our own pluglet hook only adds the packaged includes, as the plugin did.
-            and not [
-                f
-                for f in getattr(macros, "pre_macro_functions", None) or ()
-                if f.__module__ not in ("mkdocs_recipes", "mkdocs_recipes.pluglet")
-            ]
-            and not getattr(macros, "post_macro_functions", None)
         )
+        # Our own pluglet hook only adds the packaged includes, as the plugin did.
+        self.before = [
+            f
+            for f in getattr(macros, "pre_macro_functions", None) or ()
+            if f.__module__ not in ("mkdocs_recipes", "mkdocs_recipes.pluglet")
+        ]
+        self.after = list(getattr(macros, "post_macro_functions", None) or ())
         self.templates: dict[str, Any] = {}
         # The site's variables, copied once (mkdocs-macros copies them for every page).
         self.variables = dict(macros.variables)
@@ -669,6 +671,31 @@ class _TagRenderer:
         """`rendered`: what `renders(page)` said."""
         if not self.enabled:
             return None
+        if not self.before and not self.after:
+            return self._tags(markdown, page, rendered, self.variables)
+        macros = self.macros
+        try:
+            # What mkdocs-macros' on_page_markdown sets before its hooks run (its own
+            # attributes: should a later version name them otherwise, the hooks fail here
+            # and mkdocs-macros renders the page itself).
+            macros._page = page
+            macros.variables["page"] = copy.copy(page)
+            macros._markdown = markdown
+            for hook in self.before:
+                hook(macros)
+            done = self._tags(macros.markdown, page, rendered, dict(macros.variables))
+            if done is None:
+                return None
+            macros.markdown = done
+            for hook in self.after:
+                hook(macros)
+            return str(macros.markdown)
+        except Exception:
+            return None  # let mkdocs-macros render it, and report what fails
+
+    def _tags(
+        self, markdown: str, page: Any, rendered: bool, site_variables: dict[str, Any]
+    ) -> str | None:
         if not rendered:
             return markdown  # mkdocs-macros leaves such a page as written
         meta = getattr(page, "meta", None) or {}
@@ -683,7 +710,7 @@ class _TagRenderer:
                 return None
             if text.startswith("{%") and text[2:].split(None, 1)[:1] != ["include"]:
                 return None
-        variables = {**self.variables, **meta, "page": page}
+        variables = {**site_variables, **meta, "page": page}
         parts = []
         position = 0
         concat = self.macros.env.concat

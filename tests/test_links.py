@@ -227,6 +227,64 @@ def test_links_written_inside_raw_html_are_not_judged(tmp_path, monkeypatch) -> 
     assert [(line, code) for _, line, code, _ in found] == [(7, "link-absolute-unknown")]
 
 
+def test_materials_search_is_not_configured_for_a_check(tmp_path, monkeypatch) -> None:
+    """Its `config` event only compiles its own translations; every other plugin's runs
+    (mkdocs-macros renders the include, whose heading the anchor finds)."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    configured = []
+    monkeypatch.setattr(SearchPlugin, "on_config", lambda self, config: configured.append(1))
+    root = _site(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n\n{% include 'part.md' %}\n\n"
+            "See [the part](#from-the-include), not [this](#not-here).\n",
+            "includes/part.md": "## From the include\n",
+        },
+    )
+    found = _findings(root, monkeypatch)
+    assert configured == []
+    assert [(line, code) for _, line, code, _ in found] == [(5, "link-anchor-missing")]
+
+
+def test_a_macros_modules_page_hooks_run_around_the_tags(tmp_path, monkeypatch) -> None:
+    """`on_pre_page_macros` and `on_post_page_macros` (rook rewrites its GitHub links in
+    one) run as mkdocs-macros runs them, the page's tags rendered in between, without
+    mkdocs-macros compiling the page."""
+    import mkdocs_recipes.site_check as site_check
+
+    whole = []
+    monkeypatch.setattr(site_check, "_macros_render", lambda *a: whole.append(a) or (a[1], None))
+    config = CONFIG.replace(
+        "include_dir: includes\n", "include_dir: includes\n      module_name: hooks\n"
+    )
+    root = _site(
+        tmp_path,
+        {
+            "hooks.py": """\
+            def define_env(env):
+                env.variables["where"] = "from-the-variable"
+
+
+            def on_pre_page_macros(env):
+                env.markdown += "\\n## Added {{ where }}\\n"
+
+
+            def on_post_page_macros(env):
+                env.markdown = env.markdown.replace("#renamed-later", "#elsewhere")
+            """,
+            "docs/index.md": "# Home\n\n"
+            "See [pre](#added-from-the-variable), [post](#renamed-later), [gone](#not-here).\n",
+        },
+        config,
+    )
+    found = _findings(root, monkeypatch)
+    assert whole == []
+    assert [(line, code, "`not-here`" in message) for _, line, code, message in found] == [
+        (3, "link-anchor-missing", True)
+    ]
+
+
 _FENCE = __import__("re").compile(r"^[ \t]*(`{3,}|~{3,})")
 _SPAN = __import__("re").compile(r"(`{1,50})(?:.{1,2000}?)\1")
 

@@ -96,17 +96,24 @@ def fence_line_numbers(text: str) -> list[int]:
     """The (0-based) numbers of the lines of `text` that start with three backticks or
     tildes after their blanks, in order. (Found with `str.find`: a `^[ \t]*` pattern is
     tried at every character of the page.)"""
+    return lines_holding(text, ("```", "~~~"), leading=True)
+
+
+def lines_holding(text: str, needles: tuple[str, ...], leading: bool = False) -> list[int]:
+    """The (0-based) numbers, in order, of the lines of `text` holding one of `needles`
+    (each within one line), found with `str.find`; `leading`: only where the first one
+    on the line has nothing but blanks before it."""
     starts = set()
-    for marker in ("```", "~~~"):
-        at = text.find(marker)
+    for needle in needles:
+        at = text.find(needle)
         while at != -1:
             start = text.rfind("\n", 0, at) + 1
-            if not text[start:at].strip(" \t"):
+            if not leading or not text[start:at].strip(" \t"):
                 starts.add(start)
             end = text.find("\n", at)
             if end == -1:
                 break
-            at = text.find(marker, end + 1)
+            at = text.find(needle, end + 1)
     numbers = []
     line, offset = 0, 0
     for start in sorted(starts):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from ...pages import fence_line_numbers
+from ...pages import fence_line_numbers, lines_holding
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`{1,50})(?:.{1,2000}?)\1")
@@ -32,7 +32,7 @@ def prose_lines(text: str, needle: str | tuple[str, ...] = "") -> Iterator[Line]
     if "" in needles:
         numbers: Iterable[int] = range(len(lines))
     else:
-        numbers = _lines_holding(text, needles)
+        numbers = lines_holding(text, needles)
     span = 0
     for number in numbers:
         while span < len(fenced) and fenced[span][1] < number:
@@ -43,26 +43,6 @@ def prose_lines(text: str, needle: str | tuple[str, ...] = "") -> Iterator[Line]
         if "`" in line:
             line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         yield Line(number + 1, line)
-
-
-def _lines_holding(text: str, needles: tuple[str, ...]) -> list[int]:
-    """The 0-based numbers, in order, of the lines of `text` holding one of `needles`."""
-    starts = set()
-    for needle in needles:
-        at = text.find(needle)
-        while at != -1:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            if end == -1:
-                break
-            at = text.find(needle, end + 1)
-    numbers = []
-    line, offset = 0, 0
-    for start in sorted(starts):
-        line += text.count("\n", offset, start)
-        offset = start
-        numbers.append(line)
-    return numbers
 
 
 @lru_cache(maxsize=4)

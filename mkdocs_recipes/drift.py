@@ -11,9 +11,8 @@ shows and the other fields the page prints. What the repository has beyond that 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -39,8 +38,7 @@ _CHART = ("spec", "chart", "spec")
 _CHART_REF = ("spec", "chartRef")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """An object of the repository: its file, data and the line of every key."""
 
     file: Path

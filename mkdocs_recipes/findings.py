@@ -11,6 +11,7 @@ import enum
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .plain_text import visible, without_credentials
 
@@ -40,8 +41,7 @@ class Severity(str, enum.Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """A kind of finding: its stable identifier, default severity and summary."""
 
     name: str

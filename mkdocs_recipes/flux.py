@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -33,8 +32,7 @@ def fill_path(template: str, recipe: Recipe) -> str:
     return PATH_FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """One object and the file it belongs in, in the reader's GitOps repository."""
 
     path: str

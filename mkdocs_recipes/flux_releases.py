@@ -12,7 +12,7 @@ From the Flux controllers' changelogs and CRDs (table in docs/guide/flux-output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 RELEASES = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9")
 CURRENT = RELEASES[-1]
@@ -101,8 +101,7 @@ def last_release(api_version: str, kind: str) -> str | None:
     return window[1] if window else None
 
 
-@dataclass(frozen=True)
-class ApiVerdict:
+class ApiVerdict(NamedTuple):
     """Why a hand-written apiVersion does not work on a release, and what to write."""
 
     message: str

@@ -4,12 +4,10 @@ that a site without recipes reads its options without loading the object builder
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import flux_releases as releases
 from . import kubernetes
@@ -21,8 +19,7 @@ _DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
 _PLACEHOLDERS = {"namespace", "repository", "kustomization", "release", "chart"}
 
 
-@dataclass(frozen=True)
-class FluxSettings:
+class FluxSettings(NamedTuple):
     """Choices for the emitted objects: site-wide in mkdocs.yml (`flux:`), per page in the
     front-matter (`flux:`), per call as macro keywords. Defaults follow `flux bootstrap`."""
 
@@ -51,7 +48,7 @@ class FluxSettings:
         """These settings with `overrides` applied; invalid ones are left out and reported."""
         problems: list[SettingProblem] = []
         changes: dict[str, Any] = {}
-        names = [f.name for f in dataclasses.fields(self)]
+        names = list(self._fields)
         for key, value in overrides.items():
             if key not in names:
                 close = difflib.get_close_matches(str(key), names, n=1)
@@ -68,11 +65,11 @@ class FluxSettings:
                 problems.append(SettingProblem(key, *problem))
             else:
                 changes[key] = checked
-        settings = dataclasses.replace(self, **changes)
+        settings = self._replace(**changes)
         combination = settings._combination_problem()
         if combination:
             problems.append(combination)
-            settings = dataclasses.replace(settings, oci_source="auto")
+            settings = settings._replace(oci_source="auto")
         return settings, problems
 
     def _combination_problem(self) -> SettingProblem | None:
@@ -90,8 +87,7 @@ class FluxSettings:
         return None
 
 
-@dataclass(frozen=True)
-class SettingProblem:
+class SettingProblem(NamedTuple):
     key: str
     message: str
     hint: str | None = None

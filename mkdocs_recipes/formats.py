@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from . import __version__
@@ -16,8 +16,7 @@ FORMATS = ("text", "json", "github", "sarif")
 INFORMATION_URI = "https://pypi.org/project/mkdocs-recipes/"
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     pages: int
     recipes: int
     findings: tuple[Finding, ...]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -144,8 +143,7 @@ def _duplicates_in(node: yaml.Node, found: list[Duplicate]) -> None:
                 _duplicates_in(item, found)
 
 
-@dataclass(frozen=True)
-class YamlBlock:
+class YamlBlock(NamedTuple):
     """A YAML code block and its parsed documents (empty when it does not parse)."""
 
     block: CodeBlock

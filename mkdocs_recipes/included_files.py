@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .findings import display_path
 from .inputs import probed
@@ -30,8 +29,7 @@ SNIPPET_LINE = re.compile(
 MAX_INCLUDED_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class IncludedFile:
+class IncludedFile(NamedTuple):
     path: Path
     text: str
 
@@ -41,8 +39,7 @@ class IncludedFile:
         return display_path(self.path)
 
 
-@dataclass(frozen=True)
-class IncludeFolders:
+class IncludeFolders(NamedTuple):
     """Where the site's include extensions look for files; empty when not enabled."""
 
     markdown_include: tuple[Path, ...] = ()

@@ -10,9 +10,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .findings import Finding
 
@@ -98,8 +97,7 @@ def resolution_findings(recipe: Recipe, resolution: Resolution) -> list[Finding]
     ]
 
 
-@dataclass(frozen=True)
-class RecipePage:
+class RecipePage(NamedTuple):
     path: str
     recipe: Recipe | None
     findings: list[Finding]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -32,8 +32,7 @@ _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([^/\s]+)/([^/\s#?]+)")
 _GITHUB_RAW = re.compile(r"^https?://raw\.githubusercontent\.com/([^/\s]+)/([^/\s#?]+)/")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One entry of the `links` list shown in the recipe footer."""
 
     name: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .findings import CODES, Finding, Severity
 from .pages import CodeBlock
@@ -21,8 +20,7 @@ from .pages import CodeBlock
 LEVELS = ("error", "warning", "info", "off")
 
 
-@dataclass(frozen=True)
-class LevelProblem:
+class LevelProblem(NamedTuple):
     code: str
     message: str
     hint: str | None = None

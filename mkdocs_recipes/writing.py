@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: Largest file read back to compare with ours (ours are a few kilobytes).
 MAX_COMPARED_BYTES = 4 * 1024 * 1024
@@ -20,8 +20,7 @@ MAX_COMPARED_BYTES = 4 * 1024 * 1024
 WROTE, UNCHANGED, KEPT, REPLACED, REFUSED = "wrote", "unchanged", "kept", "replaced", "refused"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What happened to one file: one of the constants above, and why for `refused`."""
 
     status: str

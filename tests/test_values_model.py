@@ -4,10 +4,12 @@ exception is the real stale key the chart notes describe."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from mkdocs_recipes.charts.archive import read_chart_archive
-from mkdocs_recipes.charts.values_model import values_model
+from mkdocs_recipes.charts.archive import Chart, read_chart_archive
+from mkdocs_recipes.charts.values_model import ValuesNode, values_model
 from mkdocs_recipes.checks.values import check_values_blocks
 from mkdocs_recipes.fragments import read_yaml_block
 from mkdocs_recipes.pages import CodeBlock
@@ -80,3 +82,36 @@ def test_keys_only_the_templates_read_are_known(tmp_path) -> None:
     findings = check_values_blocks([block], model, "p.md")
     assert [(f.line, f.code) for f in findings] == [(6, "values-unknown-key")]
     assert "did you mean `host`?" in findings[0].hint
+
+
+def _without_layouts(chart: Chart) -> Chart:
+    return dataclasses.replace(
+        chart,
+        values_layout=None,
+        subcharts={key: _without_layouts(sub) for key, sub in chart.subcharts.items()},
+    )
+
+
+def _tree(node: ValuesNode, depth: int = 0) -> object:
+    return {
+        key: (
+            child.shape,
+            child.free,
+            child.documented,
+            child.item_shape,
+            child.subchart.label if child.subchart else None,
+            _tree(child, depth + 1) if depth < 30 else None,
+        )
+        for key, child in node.children.items()
+    }
+
+
+@pytest.mark.parametrize(("chart", "archive"), CHARTS, ids=[f"{c}-{a.version}" for c, a in CHARTS])
+def test_the_key_layout_read_with_the_values_gives_the_model_of_the_text(chart, archive) -> None:
+    # The archive reader keeps where values.yaml's keys stand, from the node tree the values
+    # are built from; without it, the model composes the text again. Both give one model.
+    parsed = read_chart_archive(archive.data)
+    assert parsed.values_layout is not None and parsed.values_layout.keys
+    composed = values_model(_without_layouts(parsed))
+    assert _tree(values_model(parsed).root) == _tree(composed.root)
+    assert values_model(parsed).index == composed.index

@@ -11,11 +11,11 @@ import json
 import re
 import tarfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-from ..yaml_limits import YamlTooLarge, load_bounded
+from ..yaml_limits import YamlTooLarge, compose_bounded, construct_bounded
 
 try:  # libyaml: values files reach tens of thousands of lines
     from yaml import CBaseLoader as _TextLoader
@@ -31,8 +31,37 @@ class ChartArchiveError(ValueError):
     """An archive that is not a readable Helm chart."""
 
 
-@dataclass(frozen=True)
-class Dependency:
+class ValuesLayout(NamedTuple):
+    """Where the keys of a values.yaml stand, read from its node tree: for each line that
+    holds a key, its column and path (list items are `[]`); and the lines inside block
+    scalars (`|`, `>`), which are text, not comments."""
+
+    keys: dict[int, tuple[int, tuple[str, ...]]]
+    scalar_lines: frozenset[int]
+
+
+def values_layout(node: yaml.Node | None) -> ValuesLayout:
+    keys: dict[int, tuple[int, tuple[str, ...]]] = {}
+    scalar_lines: set[int] = set()
+    if node is not None:
+        _walk(node, (), keys, scalar_lines)
+    return ValuesLayout(keys, frozenset(scalar_lines))
+
+
+def _walk(node: yaml.Node, path: tuple[str, ...], keys: dict, scalar_lines: set[int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child_path = (*path, str(key_node.value))
+            keys[key_node.start_mark.line] = (key_node.start_mark.column, child_path)
+            _walk(value_node, child_path, keys, scalar_lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _walk(item, (*path, "[]"), keys, scalar_lines)
+    elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        scalar_lines.update(range(node.start_mark.line + 1, node.end_mark.line + 1))
+
+
+class Dependency(NamedTuple):
     """A dependency declared in Chart.yaml (or requirements.yaml for apiVersion v1)."""
 
     name: str
@@ -62,6 +91,9 @@ class Chart:
     subcharts: dict[str, Chart] = field(default_factory=dict)
     #: Value paths the chart's templates read (`.Values.ingress.hosts` -> ingress.hosts).
     template_paths: frozenset[tuple[str, ...]] = frozenset()
+    #: Where values.yaml's keys stand (None: not read with the values; the values model
+    #: then composes `values_text` itself).
+    values_layout: ValuesLayout | None = field(default=None, compare=False, repr=False)
 
 
 #: Subcharts nested in subcharts, at most (Helm charts use two or three levels).
@@ -121,27 +153,43 @@ def _members(data: bytes, source: str, budget: _Budget) -> dict[str, bytes]:
     return files
 
 
-def _yaml(files: dict[str, bytes], path: str, source: str, *, as_written: bool = False) -> Any:
-    """Parse a YAML member; `as_written` keeps every scalar a string (Chart.yaml's
-    `version: 1.10` is "1.10", not the number 1.1)."""
-    loader = _TextLoader if as_written else _Loader
+def _parse(
+    files: dict[str, bytes], path: str, source: str, loader_class: type
+) -> tuple[Any, yaml.Node | None]:
+    """A YAML member's data and its node tree, within the bounds."""
     try:
-        return load_bounded(files[path].decode("utf-8-sig"), loader)
+        loader = loader_class(files[path].decode("utf-8-sig"))
+        try:
+            node = compose_bounded(loader)
+            data = construct_bounded(loader, node) if node is not None else None
+        finally:
+            loader.dispose()
     except YamlTooLarge as error:
         raise ChartArchiveError(f"{source}: {path} is not read: {error.problem}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
+    return data, node
+
+
+def _as_written(files: dict[str, bytes], path: str, source: str) -> Any:
+    """A YAML member with every scalar kept a string (Chart.yaml's `version: 1.10` is
+    "1.10", not the number 1.1)."""
+    return _parse(files, path, source, _TextLoader)[0]
 
 
 def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, depth: int) -> Chart:
-    meta = _yaml(files, prefix + "Chart.yaml", source, as_written=True)
+    meta = _as_written(files, prefix + "Chart.yaml", source)
     if not isinstance(meta, dict) or "name" not in meta:
         raise ChartArchiveError(f"{source}: {prefix}Chart.yaml has no chart name")
     values_text = ""
     values: Any = {}
+    layout = None
     if prefix + "values.yaml" in files:
         values_text = files[prefix + "values.yaml"].decode("utf-8-sig", errors="replace")
-        values = _yaml(files, prefix + "values.yaml", source)
+        # One node tree gives the values and the layout of their keys (the values model
+        # needs both; composing the file twice would cost a tenth of a small build).
+        values, node = _parse(files, prefix + "values.yaml", source, _Loader)
+        layout = values_layout(node)
         values = {} if values is None else values
     schema = None
     if prefix + "values.schema.json" in files:
@@ -153,7 +201,7 @@ def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, d
             ) from None
     declared = meta.get("dependencies")
     if declared is None and prefix + "requirements.yaml" in files:
-        requirements = _yaml(files, prefix + "requirements.yaml", source, as_written=True)
+        requirements = _as_written(files, prefix + "requirements.yaml", source)
         declared = (requirements or {}).get("dependencies")
     dependencies = tuple(_dependency(d) for d in declared or [] if isinstance(d, dict))
     subcharts = _subcharts(files, prefix, source, dependencies, budget, depth)
@@ -170,6 +218,7 @@ def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, d
         dependencies=dependencies,
         subcharts=subcharts,
         template_paths=template_paths,
+        values_layout=layout,
     )
 
 

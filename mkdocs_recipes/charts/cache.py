@@ -15,9 +15,8 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -52,8 +51,7 @@ def valid_digest(digest: str) -> bool:
     return bool(_SHA256_HEX.fullmatch(normalise_digest(text)))
 
 
-@dataclass(frozen=True)
-class CachedListing:
+class CachedListing(NamedTuple):
     """An index (or an OCI tag list) as cached: its data and how to revalidate it."""
 
     data: Any

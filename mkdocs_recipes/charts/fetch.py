@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
@@ -28,8 +28,7 @@ USER_AGENT = f"mkdocs-recipes/{__version__}"
 MiB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class NetworkPolicy:
+class NetworkPolicy(NamedTuple):
     """Limits for every request. The defaults suit public chart repositories."""
 
     connect_timeout: float = 10.0

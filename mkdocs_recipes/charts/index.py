@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import yaml
@@ -29,8 +28,7 @@ class IndexFormatError(ValueError):
     """An index that is not a Helm repository index."""
 
 
-@dataclass(frozen=True)
-class ChartVersion:
+class ChartVersion(NamedTuple):
     """One published version of a chart, as the index lists it."""
 
     name: str
@@ -39,8 +37,7 @@ class ChartVersion:
     urls: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RepositoryIndex:
+class RepositoryIndex(NamedTuple):
     """The charts of one repository. Entries keep the index's order; duplicates keep the first."""
 
     url: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -23,8 +24,7 @@ class LockfileError(ValueError):
     """A lockfile that cannot be read; the message names the file and line."""
 
 
-@dataclass(frozen=True, order=True)
-class ChartKey:
+class ChartKey(NamedTuple):
     """What a recipe asks for: a repository, a chart, a version constraint."""
 
     repository: str
@@ -32,8 +32,7 @@ class ChartKey:
     constraint: str
 
 
-@dataclass(frozen=True)
-class LockEntry:
+class LockEntry(NamedTuple):
     key: ChartKey
     version: str
     digest: str

@@ -10,8 +10,8 @@ import base64
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from .cache import normalise_digest, sha256_hex
@@ -27,8 +27,7 @@ HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
-@dataclass(frozen=True)
-class OciRepository:
+class OciRepository(NamedTuple):
     """`oci://host[:port]/path/chart` split into the registry and the repository name."""
 
     host: str  # with port, as in the URL

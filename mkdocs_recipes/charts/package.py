@@ -11,16 +11,15 @@ import gzip
 import io
 import re
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from .cache import sha256_hex
 
 
-@dataclass(frozen=True)
-class PackagedChart:
+class PackagedChart(NamedTuple):
     name: str
     version: str
     app_version: str | None

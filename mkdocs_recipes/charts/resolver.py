@@ -12,8 +12,8 @@ import difflib
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .archive import Chart, ChartArchiveError, read_chart_archive
@@ -33,18 +33,16 @@ _PARSED_MAX = 128
 _PARSED_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class ResolverSettings:
+class ResolverSettings(NamedTuple):
     cache_dir: Path
     offline: bool = False
     #: Seconds a cached index (or OCI tag list) is used without asking the server.
     index_ttl: float = 3600.0
     mirrors: tuple[Mirror, ...] = ()
-    policy: NetworkPolicy = field(default_factory=NetworkPolicy)
+    policy: NetworkPolicy = NetworkPolicy()
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a chart could not be resolved (or a remark on how it was)."""
 
     code: str
@@ -54,8 +52,7 @@ class Problem:
     key: str = "helm_chart_version"
 
 
-@dataclass(frozen=True)
-class ResolvedChart:
+class ResolvedChart(NamedTuple):
     key: ChartKey
     version: str
     digest: str
@@ -66,8 +63,7 @@ class ResolvedChart:
     locked: bool
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     chart: ResolvedChart | None
     problems: tuple[Problem, ...] = ()
 
@@ -78,8 +74,7 @@ class _Unresolved(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class _Pick:
+class _Pick(NamedTuple):
     version: str
     digest: str | None
     url: str  # as published (before mirrors)

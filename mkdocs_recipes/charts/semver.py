@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import NamedTuple
 
 _NUM_OR_X = r"[0-9xX*]+"
 _PRERELEASE = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
@@ -127,8 +128,7 @@ def _is_wild(part: str | None) -> bool:
     return part is None or part in ("x", "X", "*")
 
 
-@dataclass(frozen=True)
-class _Comparator:
+class _Comparator(NamedTuple):
     operator: str
     bound: Version
     # How much of the bound was given: 0 = nothing (`*`), 1 = major, 2 = major.minor, 3 = all.
@@ -192,8 +192,7 @@ class _Comparator:
         return v.minor == 0 and v.patch == b.patch
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(NamedTuple):
     """A parsed constraint: OR of AND-groups of comparators."""
 
     text: str

@@ -19,11 +19,14 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-from .archive import Chart
+from .archive import Chart, ValuesLayout, values_layout
+
+#: libyaml's parser when PyYAML has it (about ten times faster on a large values.yaml).
+_COMPOSER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAP, LIST, SCALAR, ANY = "map", "list", "scalar", "any"
 
@@ -98,8 +101,7 @@ class ValuesNode:
         return self.children.setdefault(key, ValuesNode())
 
 
-@dataclass
-class Dependency:
+class Dependency(NamedTuple):
     key: str
     name: str
     condition: str | None
@@ -152,7 +154,7 @@ def values_model(chart: Chart) -> ValuesModel:
 def _build(chart: Chart) -> ValuesModel:
     root = ValuesNode(shape=MAP)
     _from_defaults(root, chart.values)
-    _from_comments(root, chart.values_text)
+    _from_comments(root, chart.values_text, chart.values_layout)
     for path in sorted(chart.template_paths):
         _add_path(root, path)
     if chart.schema:
@@ -219,24 +221,17 @@ def _from_defaults(node: ValuesNode, value: Any) -> None:
                 child.item_example = child_value[0]
 
 
-#: libyaml's parser when PyYAML has it (about ten times faster on a large values.yaml).
-_COMPOSER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _from_comments(root: ValuesNode, text: str) -> None:
+def _from_comments(root: ValuesNode, text: str, layout: ValuesLayout | None) -> None:
     """Add keys that values.yaml shows only in comments, at the path where they stand."""
     if not text:
         return
-    try:
-        tree = yaml.compose(text, Loader=_COMPOSER)
-    except yaml.YAMLError:
-        return
-    # Real keys: (line, column, path); lines inside block scalars are not comments.
-    events: list[tuple[int, int, tuple[str, ...]]] = []
-    scalar_lines: set[int] = set()
-    if tree is not None:
-        _walk(tree, (), events, scalar_lines)
-    by_line = {line: (column, path) for line, column, path in events}
+    if layout is None:
+        try:
+            layout = values_layout(yaml.compose(text, Loader=_COMPOSER))
+        except yaml.YAMLError:
+            return
+    # Real keys by line; lines inside block scalars are not comments.
+    by_line, scalar_lines = layout
     stack: list[tuple[int, tuple[str, ...]]] = []
     for number, line in enumerate(text.split("\n")):
         if number in by_line:
@@ -301,19 +296,6 @@ def _note_item(
     if node.item_shape is None and node.shape in (LIST, ANY):
         node.item_shape = MAP if _COMMENT_KEY.match(text) else SCALAR
         node.item_example = text
-
-
-def _walk(node: yaml.Node, path: tuple[str, ...], events: list, scalar_lines: set[int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child_path = (*path, str(key_node.value))
-            events.append((key_node.start_mark.line, key_node.start_mark.column, child_path))
-            _walk(value_node, child_path, events, scalar_lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _walk(item, (*path, "[]"), events, scalar_lines)
-    elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        scalar_lines.update(range(node.start_mark.line + 1, node.end_mark.line + 1))
 
 
 def _add_path(root: ValuesNode, path: tuple[str, ...]) -> ValuesNode | None:

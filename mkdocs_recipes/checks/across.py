@@ -16,8 +16,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import flux
 from ..findings import Finding
@@ -31,8 +30,7 @@ _NAMESPACE_INCLUDE = re.compile(r"kubernetes-flux-namespace\.md|flux_namespace\s
 _NAMESPACE_OBJECT = re.compile(r"^kind:\s*Namespace\s*$", re.M)
 
 
-@dataclass(frozen=True)
-class _Recipe:
+class _Recipe(NamedTuple):
     path: str
     recipe: Recipe
     settings: flux.FluxSettings
@@ -179,8 +177,7 @@ def _same_file(recipes: list[_Recipe]) -> list[Finding]:
     return findings
 
 
-@dataclass(frozen=True)
-class _Declared:
+class _Declared(NamedTuple):
     """A page whose front-matter declares a recipe, complete or not."""
 
     path: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...suggest import Suggestions
 from .prose import label, prose_lines
@@ -29,8 +29,7 @@ def definitions(text: str) -> set[str]:
     }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     line: int
     #: The label as written (the second brackets, or the first for `[label][]`).
     written: str

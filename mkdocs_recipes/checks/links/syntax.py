@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Every repetition is bounded (link text, target, title), so that no line of a page can
 # make a pattern backtrack over it again and again: a link longer than that is no link a
@@ -26,16 +26,14 @@ _UNCLOSED = re.compile(r"(?<!\\)\[[^\[\]\n]{1,300}\]\((" + _TARGET + r")[ \t]*$"
 _STRAY = re.compile(r"(?<!\\)\[([^\[\]\n]{1,300})\]\([ \t]{0,20}\((" + _TARGET + r")\)[ \t]*\)")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     target: str
     image: bool
     #: Written in an HTML tag (`<img src>`), which MkDocs does not rewrite.
     raw_html: bool = False
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(NamedTuple):
     message: str
     hint: str
     #: The finding stands when this text stays literal in the rendered page...

@@ -48,7 +48,7 @@ class FluxSettings(NamedTuple):
         """These settings with `overrides` applied; invalid ones are left out and reported."""
         problems: list[SettingProblem] = []
         changes: dict[str, Any] = {}
-        names = list(self._fields)
+        names = self._fields
         for key, value in overrides.items():
             if key not in names:
                 close = difflib.get_close_matches(str(key), names, n=1)

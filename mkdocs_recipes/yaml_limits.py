@@ -103,10 +103,18 @@ def construct_bounded(loader: Any, node: yaml.Node) -> Any:
 
 def load_bounded(text: str | bytes, loader: type, max_nodes: int = MAX_NODES) -> Any:
     """`yaml.load` of one document, within the bounds (`YamlTooLarge` otherwise)."""
+    return parse_bounded(text, loader, max_nodes)[1]
+
+
+def parse_bounded(
+    text: str | bytes, loader: type, max_nodes: int = MAX_NODES
+) -> tuple[yaml.Node | None, Any]:
+    """One document's node tree and its data, within the bounds (`YamlTooLarge`
+    otherwise): for a reader that needs the lines of its keys as well as their values."""
     instance = loader(text)
     try:
         node = compose_bounded(instance, max_nodes)
-        return construct_bounded(instance, node) if node is not None else None
+        return node, construct_bounded(instance, node) if node is not None else None
     finally:
         instance.dispose()
 

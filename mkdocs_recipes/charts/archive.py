@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from ..yaml_limits import YamlTooLarge, compose_bounded, construct_bounded
+from ..yaml_limits import YamlTooLarge, parse_bounded
 
 try:  # libyaml: values files reach tens of thousands of lines
     from yaml import CBaseLoader as _TextLoader
@@ -158,12 +158,7 @@ def _parse(
 ) -> tuple[Any, yaml.Node | None]:
     """A YAML member's data and its node tree, within the bounds."""
     try:
-        loader = loader_class(files[path].decode("utf-8-sig"))
-        try:
-            node = compose_bounded(loader)
-            data = construct_bounded(loader, node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = parse_bounded(files[path].decode("utf-8-sig"), loader_class)
     except YamlTooLarge as error:
         raise ChartArchiveError(f"{source}: {path} is not read: {error.problem}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -186,8 +181,8 @@ def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, d
     layout = None
     if prefix + "values.yaml" in files:
         values_text = files[prefix + "values.yaml"].decode("utf-8-sig", errors="replace")
-        # One node tree gives the values and the layout of their keys (the values model
-        # needs both; composing the file twice would cost a tenth of a small build).
+        # One node tree gives the values and the layout of their keys: the values model
+        # needs both, and composing a large values.yaml again costs milliseconds.
         values, node = _parse(files, prefix + "values.yaml", source, _Loader)
         layout = values_layout(node)
         values = {} if values is None else values

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, writing
+from . import __version__, lazy_modules, writing
 from .baseline import BASELINE_NAME
 from .findings import Finding, Severity, display_path
 from .formats import FORMATS
@@ -444,24 +444,36 @@ def _checked_site(
         kept = kept_report(path, offline=offline, baseline=use_baseline)
         if kept is not None:
             return _Checked(kept.pages, kept.recipes, kept.findings, kept.baseline_used)
+    lazy_modules.defer("requests")  # see lazy_modules: mkdocs-macros imports it unused
     from .site_check import SiteCheckError, check_site
 
     progress = _Progress(sys.stderr.isatty() and output_format == "text")
+    # What loading the site makes (modules, configuration, plugins) lives until the check
+    # ends. The garbage collector would walk it over and over while it is made (about 5 %
+    # of a check), and then again while pages are checked: it is off until the site is
+    # loaded, and what was made by then is set aside (`gc.freeze`) when it comes back on.
+    collecting = gc.isenabled()
+
+    def ready() -> None:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+    gc.disable()
     try:
-        # This process ends when the check does: what loading the site made (modules,
-        # configuration, plugins) lives until then, so the garbage collector need not
-        # walk it again and again while pages are checked.
         report = check_site(
             path,
             offline=offline,
             progress=progress,
-            ready=gc.freeze,
+            ready=ready,
             baseline=use_baseline,
             cache=use_cache,
         )
     except SiteCheckError as error:
         raise UsageProblem(str(error)) from None
     finally:
+        if collecting:
+            gc.enable()
         progress.close()
     pages, recipes = len(report.pages), report.recipes
     return _Checked(pages, recipes, report.findings, report.baseline_used, report)
@@ -487,6 +499,7 @@ def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
 
 def _load_pages(config_file: Path | None, offline: bool) -> Any:
     """The site analysed page by page (no checks across pages), as `check` reads it."""
+    lazy_modules.defer("requests")
     from .site_check import SiteCheckError, check_site
 
     path = config_file or Path("mkdocs.yml")

@@ -351,3 +351,47 @@ def test_prose_lines_found_by_search_are_those_read_line_by_line(needles) -> Non
         assert found == _prose_lines_line_by_line(text, needles)
 
     same()
+
+
+def test_the_definitions_of_a_page_are_those_of_its_prose_lines_shortcut_or_not() -> None:
+    """`definitions` skips the prose pass when no `]:` line could be one (a footnote
+    `[^1]:`, text after a code span, a line in fenced code): the labels are those of
+    every prose line matched, whichever way is taken."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mkdocs_recipes.checks.links.prose import label, prose_lines
+    from mkdocs_recipes.checks.links.references import _DEFINITION, definitions
+
+    shapes = [
+        "```",
+        "~~~",
+        "  ```",
+        "",
+        "text ]: no",
+        "[a]: https://a.example",
+        "  [B c]: /b/",
+        "[^1]: a footnote",
+        "`code` [d]: /d/",
+        "`[e]: /e/`",
+        "x `y` [f]: /f/",
+        "<!-- [g]: /g/",
+        "-->",
+        "[h]:",
+        "[i]: `/i/`",
+    ]
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(st.sampled_from(shapes), max_size=20))
+    def same(chosen: list[str]) -> None:
+        text = "\n".join(chosen)
+        every_line = {
+            label(m.group(1))
+            for line in prose_lines(text, "]:")
+            if (m := _DEFINITION.match(line.text))
+        }
+        assert definitions(text) == every_line
+
+    same()
+    assert definitions("[^1]: a footnote\n\n[a]: /a/\n") == {"a"}
+    assert definitions("```\n[a]: /a/\n```\n[^1]: note\n") == set()

@@ -41,8 +41,32 @@ def prose_lines(text: str, needle: str | tuple[str, ...] = "") -> Iterator[Line]
             continue  # a fence line, or inside a fenced block
         line = lines[number]
         if "`" in line:
-            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            line = _blank_code_spans(line)
         yield Line(number + 1, line)
+
+
+def may_match(text: str, needle: str, pattern: re.Pattern[str]) -> bool:
+    """Whether a line of `text` holding `needle`, its code spans blanked, matches
+    `pattern` at its start: when none does, no prose line can (prose lines are such
+    lines, less those in fenced code), and the caller can skip the prose pass and its
+    reading of the page's layout. A page with an HTML comment, which can span lines: True."""
+    if "<!--" in text:
+        return True
+    at = text.find(needle)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = text[start:] if end == -1 else text[start:end]
+        if pattern.match(_blank_code_spans(line) if "`" in line else line):
+            return True
+        if end == -1:
+            break
+        at = text.find(needle, end + 1)
+    return False
+
+
+def _blank_code_spans(line: str) -> str:
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ...suggest import Suggestions
-from .prose import label, prose_lines
+from .prose import label, may_match, prose_lines
 
 # Bounded repetitions: no line can make these backtrack over it again and again.
 _DEFINITION = re.compile(r"^[ \t]{0,20}\[([^\]^][^\]]{0,500})\]:[ \t]*\S")
@@ -22,8 +22,8 @@ _REFERENCE = re.compile(r"(?<!\\)!?\[((?:[^\[\]]|\[[^\[\]]{0,100}\]){0,300})\]\[
 
 def definitions(text: str) -> set[str]:
     """The labels `text` defines (`[label]: target`), normalised."""
-    if "]:" not in text:
-        return set()
+    if "]:" not in text or not may_match(text, "]:", _DEFINITION):
+        return set()  # (a footnote `[^1]: ...` is no definition)
     return {
         label(m.group(1)) for line in prose_lines(text, "]:") if (m := _DEFINITION.match(line.text))
     }

@@ -1,0 +1,118 @@
+"""A deferred module runs its code on first use, not at its `import`; `check` defers the
+`requests` that mkdocs-macros imports and never calls. Each case runs in a new Python
+process, so that the test process's own modules stay as they are."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from test_check import expected, planted_site  # noqa: F401  (a fixture)
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cwd)},
+    )
+
+
+def package(root: Path) -> Path:
+    """`counted`, whose import appends a line to ran.txt, with a submodule `sub`; and
+    `broken`, whose code raises."""
+    (root / "counted").mkdir()
+    (root / "counted" / "__init__.py").write_text(
+        "with open('ran.txt', 'a') as out:\n    out.write('counted\\n')\nvalue = 42\n"
+    )
+    (root / "counted" / "sub.py").write_text("from . import value\ndoubled = value * 2\n")
+    (root / "broken.py").write_text("raise RuntimeError('broken on purpose')\n")
+    return root
+
+
+def test_a_deferred_module_runs_at_its_first_use_and_only_then(tmp_path) -> None:
+    done = run_python(
+        """
+        import sys
+        from pathlib import Path
+        from mkdocs_recipes import lazy_modules
+
+        ran = Path('ran.txt')
+        assert lazy_modules.defer('counted') is True
+        import counted
+        import counted as again
+        assert again is counted and not ran.exists(), 'the import ran the code'
+        assert counted.value == 42
+        assert ran.read_text() == 'counted\\n'
+        assert type(counted).__name__ == 'module'
+        import counted.sub
+        from counted import value
+        assert counted.sub.doubled == 84 and value == 42
+        assert ran.read_text() == 'counted\\n', 'the code ran twice'
+        # Already imported, a submodule, or not there: nothing is deferred.
+        assert lazy_modules.defer('counted') is False
+        assert lazy_modules.defer('json.tool') is False
+        assert lazy_modules.defer('no_such_module_here') is False
+        print('ok')
+        """,
+        package(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_a_deferred_module_that_fails_fails_where_it_is_used_and_is_not_kept(tmp_path) -> None:
+    done = run_python(
+        """
+        import sys
+        from mkdocs_recipes import lazy_modules
+
+        assert lazy_modules.defer('broken')
+        import broken
+        try:
+            broken.anything
+        except RuntimeError as error:
+            print('raised:', error)
+        assert 'broken' not in sys.modules
+        try:
+            import broken
+        except RuntimeError as error:
+            print('again:', error)
+        """,
+        package(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["raised: broken on purpose", "again: broken on purpose"]
+
+
+def test_check_does_not_run_requests_and_finds_the_same(planted_site) -> None:  # noqa: F811
+    done = run_python(
+        """
+        import json, sys
+        from mkdocs_recipes import cli
+
+        try:
+            cli.main(['check', '--format', 'json'], prog_name='mkdocs-recipes')
+        except SystemExit as exit:
+            code = exit.code
+        module = sys.modules.get('requests')
+        print(json.dumps({
+            'code': code,
+            'requests': type(module).__name__ if module is not None else None,
+            'cookiejar': 'http.cookiejar' in sys.modules,
+        }), file=sys.stderr)
+        """,
+        planted_site,
+    )
+    status = json.loads(done.stderr.strip().splitlines()[-1])
+    # mkdocs-macros imported it (a check of a macros site), and it never ran.
+    assert status == {"code": 1, "requests": "_Deferred", "cookiejar": False}, done.stderr
+    found = {(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)["findings"]}
+    assert found == {tuple(entry) for entry in expected()["findings"]}

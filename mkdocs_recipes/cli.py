@@ -452,10 +452,14 @@ def _checked_site(
     # ends. The garbage collector would walk it over and over while it is made (about 5 %
     # of a check), and then again while pages are checked: it is off until the site is
     # loaded, and what was made by then is set aside (`gc.freeze`) when it comes back on.
+    # The pages' own results (findings, YAML nodes, rendered text) live on too: the
+    # collector then runs every 10,000 new objects instead of every 700 (2 % of a check).
     collecting = gc.isenabled()
+    thresholds = gc.get_threshold()
 
     def ready() -> None:
         gc.freeze()
+        gc.set_threshold(max(thresholds[0], 10_000), *thresholds[1:])
         if collecting:
             gc.enable()
 
@@ -472,6 +476,7 @@ def _checked_site(
     except SiteCheckError as error:
         raise UsageProblem(str(error)) from None
     finally:
+        gc.set_threshold(*thresholds)
         if collecting:
             gc.enable()
         progress.close()

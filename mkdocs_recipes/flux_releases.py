@@ -12,6 +12,7 @@ From the Flux controllers' changelogs and CRDs (table in docs/guide/flux-output.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 RELEASES = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9")
@@ -78,8 +79,10 @@ def serves(api_version: str, kind: str, release: str) -> bool | None:
     return _rank(first) <= _rank(release) and (last is None or _rank(release) <= _rank(last))
 
 
+@cache
 def preferred(kind: str, release: str) -> str:
-    """The newest API version of `kind` that `release` serves: the one to emit."""
+    """The newest API version of `kind` that `release` serves: the one to emit (asked for
+    each object of every page; kept per kind and release, as the table never changes)."""
     candidates = [
         (api, window)
         for (api, k), window in _SERVED.items()

@@ -1,6 +1,7 @@
-"""A deferred module runs its code on first use, not at its `import`; `check` defers the
-`requests` that mkdocs-macros imports and never calls. Each case runs in a new Python
-process, so that the test process's own modules stay as they are."""
+"""What a check does to the process it runs in. A deferred module runs its code on first
+use, not at its `import`; `check` defers the `requests` that mkdocs-macros imports and
+never calls, and gives the garbage collector back as it found it. Each case runs in a
+new Python process, so that the test process's own modules stay as they are."""
 
 from __future__ import annotations
 
@@ -95,9 +96,10 @@ def test_a_deferred_module_that_fails_fails_where_it_is_used_and_is_not_kept(tmp
 def test_check_does_not_run_requests_and_finds_the_same(planted_site) -> None:  # noqa: F811
     done = run_python(
         """
-        import json, sys
+        import gc, json, sys
         from mkdocs_recipes import cli
 
+        gc.set_threshold(500, 7, 9)
         try:
             cli.main(['check', '--format', 'json'], prog_name='mkdocs-recipes')
         except SystemExit as exit:
@@ -107,12 +109,19 @@ def test_check_does_not_run_requests_and_finds_the_same(planted_site) -> None:  
             'code': code,
             'requests': type(module).__name__ if module is not None else None,
             'cookiejar': 'http.cookiejar' in sys.modules,
+            'collector': [gc.isenabled(), list(gc.get_threshold())],
         }), file=sys.stderr)
         """,
         planted_site,
     )
     status = json.loads(done.stderr.strip().splitlines()[-1])
-    # mkdocs-macros imported it (a check of a macros site), and it never ran.
-    assert status == {"code": 1, "requests": "_Deferred", "cookiejar": False}, done.stderr
+    # mkdocs-macros imported it (a check of a macros site), and it never ran; the
+    # collector is on again with the caller's thresholds.
+    assert status == {
+        "code": 1,
+        "requests": "_Deferred",
+        "cookiejar": False,
+        "collector": [True, [500, 7, 9]],
+    }, done.stderr
     found = {(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)["findings"]}
     assert found == {tuple(entry) for entry in expected()["findings"]}

@@ -6,10 +6,10 @@ charset_normalizer with it: about 0.23 G instructions, a sixth of everything a `
 imports, for a module a check never calls. Only `mkdocs-recipes` commands defer it, in
 their own process; `mkdocs build` and `mkdocs serve` import as they always did.
 
-`importlib.util.LazyLoader` cannot do this before Python 3.12's rework of it: an `import`
-statement reads the module's `__spec__` to see whether it is still initialising, and
-any attribute read loads a lazy module, so the `import requests` of mkdocs-macros would
-load it at once. Here `__spec__` and `__name__`, which the import system reads, are
+`importlib.util.LazyLoader` cannot do this (tried on Python 3.11, 3.12 and 3.13): an
+`import` statement reads the module's `__spec__` to see whether it is still initialising,
+and any attribute read loads a lazy module, so the `import requests` of mkdocs-macros
+would load it at once. Here `__spec__` and `__name__`, which the import system reads, are
 answered without loading; every other read, write or deletion loads the module first.
 """
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, lazy_modules, writing
+from . import __version__, lazy_modules, regex_cache, writing
 from .baseline import BASELINE_NAME
 from .findings import Finding, Severity, display_path
 from .formats import FORMATS
@@ -445,6 +445,19 @@ def _checked_site(
         if kept is not None:
             return _Checked(kept.pages, kept.recipes, kept.findings, kept.baseline_used)
     lazy_modules.defer("requests")  # see lazy_modules: mkdocs-macros imports it unused
+    with regex_cache.kept(_user_cache()):  # see regex_cache: MkDocs' imports compile ~300
+        return _check_loaded_site(path, offline, use_baseline, use_cache, output_format)
+
+
+def _user_cache() -> Path:
+    from .charts.cache import default_cache_dir
+
+    return default_cache_dir()
+
+
+def _check_loaded_site(
+    path: Path, offline: bool, use_baseline: bool, use_cache: bool, output_format: str
+) -> _Checked:
     from .site_check import SiteCheckError, check_site
 
     progress = _Progress(sys.stderr.isatty() and output_format == "text")

@@ -47,14 +47,71 @@ class FrontMatter:
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# A parse `mkdocs_data` made for MkDocs, handed to the `read_front_matter` of the same
+# page that follows (`mkdocs-recipes check` reads each page that way): its text, nodes, data.
+_handed: tuple[str, yaml.Node | None, Any] | None = None
+
+
 def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse, both the node tree (for lines) and the data (what MkDocs sees)."""
+    global _handed
+    if _handed is not None:
+        handed, _handed = _handed, None
+        if handed[0] == text:
+            return handed[1], handed[2]
     loader = _LOADER(text)
     try:
         node = compose_bounded(loader, known_bounded=surely_bounded(text))
         return node, (construct_bounded(loader, node) if node is not None else None)
     finally:
         loader.dispose()
+
+
+def mkdocs_data(doc: str, block: re.Pattern[str]) -> tuple[str, dict[str, Any]] | None:
+    """What MkDocs' `meta.get_data(doc)` returns (`block`: its front-matter expression),
+    from the parse `read_front_matter` then reuses instead of parsing the block again;
+    None unless `doc` opens with a block that parses as a mapping (MkDocs then reads it
+    itself). The data is a copy: MkDocs' `page.meta` is the plugins' to change."""
+    global _handed
+    match = block.match(doc)
+    if match is None:
+        return None
+    text = match.group(1)
+    try:
+        node, data = _compose_and_load(text)
+    except (yaml.YAMLError, YamlTooLarge):
+        return None
+    if not isinstance(data, dict):
+        return None
+    _handed = (text, node, data)
+    return doc[match.end() :].lstrip("\n"), plain_copy(data)
+
+
+def plain_copy(value: Any, copies: dict[int, Any] | None = None) -> Any:
+    """A copy of what YAML's safe loader makes (mappings, lists, sets, tuples of
+    immutable scalars), sharing what the original shares (anchors and aliases)."""
+    kind = type(value)
+    if kind not in (dict, list, set, tuple):
+        return value
+    if copies is None:
+        copies = {}
+    done = copies.get(id(value))
+    if done is not None:
+        return done
+    if kind is dict:
+        copy: dict[Any, Any] = {}
+        copies[id(value)] = copy
+        copy.update((plain_copy(k, copies), plain_copy(v, copies)) for k, v in value.items())
+        return copy
+    if kind is list:
+        items: list[Any] = []
+        copies[id(value)] = items
+        items.extend(plain_copy(v, copies) for v in value)
+        return items
+    # A set's members and a tuple's (`!!omap` pairs) cannot refer back to it.
+    copied = kind(plain_copy(v, copies) for v in value)
+    copies[id(value)] = copied
+    return copied
 
 
 def normalise_newlines(source: str) -> str:

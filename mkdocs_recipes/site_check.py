@@ -27,6 +27,7 @@ from .checks.api_versions import check_template_text
 from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
 from .checks.links.headings import HeadingIds
 from .findings import Finding, display_path
+from .frontmatter import mkdocs_data
 from .page_findings import front_matter_lines
 from .pluglet import pluglet_aside, recipes_options
 from .project import OFFLINE_ENV
@@ -216,6 +217,7 @@ def _check_site(
                 macros.config.get("include_dir"),
                 _chart_sources(recipes),
             )
+        reading_once = _FrontMatterReadOnce()
         if ready is not None:
             ready()
         for number, file in enumerate(documentation, start=1):
@@ -227,7 +229,8 @@ def _check_site(
             # reads it; else a new one.
             page = file.page if isinstance(file.page, Page) else Page(None, file, config)
             try:
-                page.read_source(config)
+                with reading_once:
+                    page.read_source(config)
             except Exception as error:  # what `mkdocs build` stops on
                 recipes.report(
                     Finding.of(
@@ -640,8 +643,13 @@ class _TagRenderer:
         self.enabled = (
             (env.variable_start_string, env.block_start_string, env.comment_start_string)
             == ("{{", "{%", "{#")
+            and (env.variable_end_string, env.block_end_string, env.comment_end_string)
+            == ("}}", "%}", "#}")
             and not env.trim_blocks
             and not env.lstrip_blocks
+            and env.line_statement_prefix is None
+            and env.line_comment_prefix is None
+            and env.newline_sequence == "\n"
         )
         # Our own pluglet hook only adds the packaged includes, as the plugin did.
         self.before = [
@@ -748,6 +756,37 @@ def _offline(offline: bool):
             os.environ.pop(OFFLINE_ENV, None)
         else:
             os.environ[OFFLINE_ENV] = before
+
+
+class _FrontMatterReadOnce:
+    """While a page's source is read: MkDocs' `meta.get_data`, which `Page.read_source`
+    calls, hands its parse of the front-matter to the analysis of the page that follows
+    (`frontmatter.mkdocs_data`), rather than both parsing the block. What that does not
+    take (no block, a block that is not a mapping), MkDocs' own code reads."""
+
+    def __init__(self) -> None:
+        from mkdocs.utils import meta
+
+        self.meta: Any = meta
+        self.original: Any = getattr(meta, "get_data", None)
+        block = getattr(meta, "YAML_RE", None)
+        original = self.original
+        if original is None or not isinstance(block, re.Pattern):
+            self.shared: Any = None  # another MkDocs: its own reading only
+            return
+
+        def get_data(doc: str) -> tuple[str, dict[str, Any]]:
+            return mkdocs_data(doc, block) or original(doc)
+
+        self.shared = get_data
+
+    def __enter__(self) -> None:
+        if self.shared is not None:
+            self.meta.get_data = self.shared
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.shared is not None:
+            self.meta.get_data = self.original
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """What a check does to the process it runs in. A deferred module runs its code on first
 use, not at its `import`; `check` defers the `requests` that mkdocs-macros imports and
-never calls, and gives the garbage collector back as it found it. Each case runs in a
+never calls, keeps the regular expressions it compiles for the next check, and gives the
+garbage collector, `re` and MkDocs' front-matter reading back as it found them. Each case runs in a
 new Python process, so that the test process's own modules stay as they are."""
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from pathlib import Path
 from test_check import expected, planted_site  # noqa: F401  (a fixture)
 
 
-def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cwd)},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cwd), **env},
     )
 
 
@@ -93,35 +94,48 @@ def test_a_deferred_module_that_fails_fails_where_it_is_used_and_is_not_kept(tmp
     assert done.stdout.splitlines() == ["raised: broken on purpose", "again: broken on purpose"]
 
 
-def test_check_does_not_run_requests_and_finds_the_same(planted_site) -> None:  # noqa: F811
-    done = run_python(
-        """
-        import gc, json, sys
-        from mkdocs_recipes import cli
+CHECK_IN_PROCESS = """
+import gc, json, re, sys
+from mkdocs.utils import meta
+from mkdocs_recipes import cli
 
-        gc.set_threshold(500, 7, 9)
-        try:
-            cli.main(['check', '--format', 'json'], prog_name='mkdocs-recipes')
-        except SystemExit as exit:
-            code = exit.code
-        module = sys.modules.get('requests')
-        print(json.dumps({
-            'code': code,
-            'requests': type(module).__name__ if module is not None else None,
-            'cookiejar': 'http.cookiejar' in sys.modules,
-            'collector': [gc.isenabled(), list(gc.get_threshold())],
-        }), file=sys.stderr)
-        """,
-        planted_site,
+reading = meta.get_data
+gc.set_threshold(500, 7, 9)
+try:
+    cli.main(['check', '--no-cache', '--format', 'json'], prog_name='mkdocs-recipes')
+except SystemExit as exit:
+    code = exit.code
+module = sys.modules.get('requests')
+print(json.dumps({
+    'code': code,
+    'requests': type(module).__name__ if module is not None else None,
+    'cookiejar': 'http.cookiejar' in sys.modules,
+    'collector': [gc.isenabled(), list(gc.get_threshold())],
+    'restored': meta.get_data is reading and re._compiler.compile.__module__ == 're._compiler',
+}), file=sys.stderr)
+"""
+
+
+def test_check_does_not_run_requests_and_finds_the_same(planted_site, tmp_path) -> None:  # noqa: F811
+    cache = tmp_path / "user-cache"
+    runs = [run_python(CHECK_IN_PROCESS, planted_site, XDG_CACHE_HOME=str(cache)) for _ in "ab"]
+    # The second check takes the regular expressions the first one compiled from the
+    # user's cache folder, and finds the same.
+    kept = json.loads(
+        (cache / "mkdocs-recipes" / f"regex-{sys.implementation.cache_tag}.json").read_text()
     )
-    status = json.loads(done.stderr.strip().splitlines()[-1])
-    # mkdocs-macros imported it (a check of a macros site), and it never ran; the
-    # collector is on again with the caller's thresholds.
-    assert status == {
-        "code": 1,
-        "requests": "_Deferred",
-        "cookiejar": False,
-        "collector": [True, [500, 7, 9]],
-    }, done.stderr
-    found = {(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)["findings"]}
-    assert found == {tuple(entry) for entry in expected()["findings"]}
+    assert len(kept["patterns"]) > 100
+    for done in runs:
+        status = json.loads(done.stderr.strip().splitlines()[-1])
+        # mkdocs-macros imported it (a check of a macros site), and it never ran; the
+        # collector is on again with the caller's thresholds; MkDocs' front-matter
+        # reading and `re` are as they were.
+        assert status == {
+            "code": 1,
+            "requests": "_Deferred",
+            "cookiejar": False,
+            "collector": [True, [500, 7, 9]],
+            "restored": True,
+        }, done.stderr
+        found = {(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)["findings"]}
+        assert found == {tuple(entry) for entry in expected()["findings"]}

@@ -524,7 +524,8 @@ def _load_pages(config_file: Path | None, offline: bool) -> Any:
     if not path.is_file():
         raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
     try:
-        return check_site(path, offline=offline, whole_site=False)
+        with regex_cache.kept(_user_cache()):
+            return check_site(path, offline=offline, whole_site=False)
     except SiteCheckError as error:
         raise UsageProblem(str(error)) from None
 

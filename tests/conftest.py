@@ -31,6 +31,21 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(f"{count:>8}  {name}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_folder(tmp_path_factory) -> Iterator[Path]:
+    """The user's cache folder (charts with no `cache_dir`, the regular expressions a
+    command keeps) is one of the test run's own, for this process and the commands it
+    starts, not the machine's ~/.cache."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--fuzz-long",

@@ -72,7 +72,9 @@ def check_values_blocks(
     for number, block in enumerate(values_blocks):
         others = [i for n, i in enumerate(indents) if n != number and i is not None]
         # The seed's convention: values blocks indented 4, ready to paste under `values:`.
-        usual = Counter(others).most_common(1)[0][0] if others else 4
+        # The most common indentation of the others (the first of equals), without a
+        # Counter per block.
+        usual = max(others, key=others.count) if others else 4
         indent = indents[number]
         deeper = indent is not None and indent > usual
         findings += _check_block(block, model, page_path, page_values, deeper)

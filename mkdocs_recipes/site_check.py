@@ -768,17 +768,11 @@ class _FrontMatterReadOnce:
         from mkdocs.utils import meta
 
         self.meta: Any = meta
-        self.original: Any = getattr(meta, "get_data", None)
+        original = self.original = getattr(meta, "get_data", None)
         block = getattr(meta, "YAML_RE", None)
-        original = self.original
-        if original is None or not isinstance(block, re.Pattern):
-            self.shared: Any = None  # another MkDocs: its own reading only
-            return
-
-        def get_data(doc: str) -> tuple[str, dict[str, Any]]:
-            return mkdocs_data(doc, block) or original(doc)
-
-        self.shared = get_data
+        self.shared: Any = None  # another MkDocs: its own reading only
+        if callable(original) and isinstance(block, re.Pattern):
+            self.shared = lambda doc: mkdocs_data(doc, block) or original(doc)
 
     def __enter__(self) -> None:
         if self.shared is not None:

@@ -395,3 +395,32 @@ def test_the_definitions_of_a_page_are_those_of_its_prose_lines_shortcut_or_not(
     same()
     assert definitions("[^1]: a footnote\n\n[a]: /a/\n") == {"a"}
     assert definitions("```\n[a]: /a/\n```\n[^1]: note\n") == set()
+
+
+def test_the_tag_renderer_leaves_pages_of_other_jinja_syntax_to_mkdocs_macros() -> None:
+    """Tag by tag is Jinja's default syntax only: other delimiters (mkdocs-macros'
+    `j2_*_end_string`), line statements or another newline sequence send the page to
+    mkdocs-macros (None), which renders it whole."""
+    from types import SimpleNamespace
+
+    from jinja2 import Environment
+
+    from mkdocs_recipes.site_check import _TagRenderer
+
+    def rendered(**syntax: str) -> str | None:
+        macros = SimpleNamespace(
+            env=Environment(**syntax), variables={}, config={}, force_page_rendering=None
+        )
+        page = SimpleNamespace(meta={})
+        return _TagRenderer(macros).render("# {{ 1 + 1 }}\n", page, True)
+
+    assert rendered() == "# 2\n"
+    for syntax in (
+        {"variable_end_string": "]]"},
+        {"block_end_string": "%]"},
+        {"comment_end_string": "#]"},
+        {"line_statement_prefix": "%"},
+        {"line_comment_prefix": "##"},
+        {"newline_sequence": "\r\n"},
+    ):
+        assert rendered(**syntax) is None, syntax

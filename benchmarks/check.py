@@ -9,7 +9,13 @@ user runs in a new process, `--runs` pairs alternating which goes first (paired.
 * `mkdocs build` (the baseline);
 * `mkdocs-recipes check --no-cache`: every page read and checked;
 * `mkdocs-recipes check` again with nothing changed (answered from the check cache), and
-  with one page changed (that page analysed, the checks across pages run again).
+  with one page changed (that page analysed, the checks across pages run again);
+* the floor: a process that only imports what any check of the site through MkDocs must
+  import (MkDocs' config and page modules, Jinja, PyYAML, and the modules of the plugins
+  other than recipes and of the Markdown extensions its mkdocs.yml names; `requests`
+  deferred, as the check defers it) and runs none of it. The three run in rounds
+  (build, check, floor, then floor, check, build), and each ratio is to its round's
+  build. A check through MkDocs cannot be faster than this floor.
 
 Targets: check at most 1/20 of the build (hard limit 1/10); a second check with nothing
 changed under 0.5 s at 1000 pages.
@@ -31,10 +37,24 @@ import sys
 import tempfile
 import time
 from functools import partial
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from paired import paired
+import yaml
+from paired import Paired, rounds
 from sites import precompile, write_site
+
+# What a check of any site reads it with: MkDocs' config, files and pages, and the
+# libraries MkDocs and its plugins render with.
+_MKDOCS_MODULES = (
+    "mkdocs.config.defaults",
+    "mkdocs.plugins",
+    "mkdocs.structure.files",
+    "mkdocs.structure.pages",
+    "jinja2",
+    "markdown",
+    "yaml",
+)
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -45,6 +65,34 @@ def timed(command: list[str], cwd: Path) -> float:
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return elapsed
+
+
+def floor_modules(config: Path) -> list[str]:
+    """The modules the floor imports for the site of `config`: MkDocs' own, those of its
+    plugins (their `mkdocs.plugins` entry points) other than recipes, and those of its
+    Markdown extensions (`admonition` is `markdown.extensions.admonition`)."""
+    site = yaml.safe_load(config.read_text(encoding="utf-8"))
+    named = [next(iter(item)) if isinstance(item, dict) else item for item in site["plugins"]]
+    points = {point.name: point for point in entry_points(group="mkdocs.plugins")}
+    theme = site.get("theme", {}).get("name")
+    modules = list(_MKDOCS_MODULES)
+    for name in named:
+        if name != "recipes":
+            # As MkDocs does, a theme's own plugin of the name (`material/search`) first.
+            point = points.get(f"{theme}/{name}") or points[name]
+            modules.append(point.value.split(":")[0])
+    for item in site.get("markdown_extensions", []):
+        name = next(iter(item)) if isinstance(item, dict) else item
+        modules.append(name if "." in name else f"markdown.extensions.{name}")
+    return modules
+
+
+def floor_code(config: Path) -> str:
+    """The floor's program for the site of `config` (`python -c`)."""
+    # `requests` deferred as the check defers it (lazy_modules).
+    return "from mkdocs_recipes import lazy_modules; lazy_modules.defer('requests'); import " + (
+        ", ".join(floor_modules(config))
+    )
 
 
 def edited(root: Path, command: list[str]) -> float:
@@ -66,7 +114,7 @@ def main() -> None:
     print(f"{options.page} pages; {options.runs} pairs, medians (min - max)")
     print(
         f"{'pages':>6} {'build':>9} {'check':>9}  {'check/build':<24} "
-        f"{'unchanged':>10} {'one edited':>11}"
+        f"{'unchanged':>10} {'one edited':>11}  {'floor':>7}  {'floor/build':<24}"
     )
     for pages in options.pages:
         root = Path(tempfile.mkdtemp(prefix=f"bench-check-{pages}-"))
@@ -74,16 +122,26 @@ def main() -> None:
         build = [str(bin_dir / "mkdocs"), "build", "-q"]
         check = [str(bin_dir / "mkdocs-recipes"), "check"]
         timed(build, root)  # fills the chart cache
-        runs = paired(
-            partial(timed, build, root), partial(timed, [*check, "--no-cache"], root), options.runs
+        # Rounds of build, check, floor (then floor, check, build): each round's build is
+        # the A of both its check and its floor.
+        builds, checks, floors = rounds(
+            [
+                partial(timed, build, root),
+                partial(timed, [*check, "--no-cache"], root),
+                partial(timed, [sys.executable, "-c", floor_code(root / "mkdocs.yml")], root),
+            ],
+            options.runs,
         )
+        runs, floor = Paired(builds, checks), Paired(builds, floors)
         b, c = statistics.median(runs.a), statistics.median(runs.b)
         timed(check, root)  # fills the check cache
         again = [timed(check, root) for _ in range(options.runs)]
         one = [edited(root, check) for _ in range(options.runs)]
         print(
             f"{pages:>6} {b:>8.2f}s {c:>8.2f}s  {runs.spread():<24} "
-            f"{_spread(again):>10} {_spread(one):>11}   (check = 1/{1 / runs.median:.0f} build)"
+            f"{_spread(again):>10} {_spread(one):>11}  "
+            f"{statistics.median(floor.b):>6.2f}s  {floor.spread():<24}"
+            f"(check = 1/{1 / runs.median:.0f} build, floor = 1/{1 / floor.median:.0f})"
         )
 
 

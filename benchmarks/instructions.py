@@ -12,7 +12,8 @@ examples a page), and N copies of the real seed recipe with static includes agai
 packaged ones. A build under callgrind takes about 50 times as long as without it.
 
 `--check-pages N` also counts `mkdocs-recipes check --no-cache` of a seed site against its
-build (the check's target: at most 1/20).
+build (the check's target: at most 1/20), and the floor of any check of that site through
+MkDocs (check.py: only importing what it must import).
 
 Run: .venv/bin/python benchmarks/instructions.py [--pages 50] [--plain-pages 200]
 [--check-pages 200]
@@ -30,6 +31,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from check import floor_code
 from sites import precompile, write_plain_site, write_site
 
 BUILD = ("-m", "mkdocs", "build", "-q", "-f")
@@ -70,11 +72,18 @@ def compare(label: str, a: Path, b: Path) -> None:
 
 def compare_check(pages: int, config: Path) -> None:
     """The build of a seed site (A) against `mkdocs-recipes check --no-cache` of it (B)."""
+    floor = ("-c", floor_code(config))
     with ThreadPoolExecutor(2) as pool:
-        build, check = pool.map(instructions, (config, config), (BUILD, CHECK))
+        build, check, least = pool.map(
+            instructions, (config, config, config), (BUILD, CHECK, floor)
+        )
     print(
         f"{f'{pages} check':>16} {build / 1e9:>9.3f} G {check / 1e9:>9.3f} G  "
         f"{check / build:.4f} (1/{build / check:.1f})"
+    )
+    print(
+        f"{f'{pages} floor':>16} {build / 1e9:>9.3f} G {least / 1e9:>9.3f} G  "
+        f"{least / build:.4f} (1/{build / least:.1f})"
     )
 
 

@@ -6,7 +6,7 @@ same load."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -30,13 +30,15 @@ class Paired:
 
 def paired(run_a: Callable[[], float], run_b: Callable[[], float], pairs: int) -> Paired:
     """`pairs` runs of each, alternating which goes first."""
-    a: list[float] = []
-    b: list[float] = []
-    for number in range(pairs):
-        if number % 2 == 0:
-            a.append(run_a())
-            b.append(run_b())
-        else:
-            b.append(run_b())
-            a.append(run_a())
-    return Paired(a, b)
+    return Paired(*rounds([run_a, run_b], pairs))
+
+
+def rounds(runs: Sequence[Callable[[], float]], count: int) -> list[list[float]]:
+    """`count` rounds of every one of `runs`, in their order, then in reverse, and so on:
+    the times of each, round by round (the first run's times are the A of the others)."""
+    times: list[list[float]] = [[] for _ in runs]
+    for number in range(count):
+        order = range(len(runs)) if number % 2 == 0 else reversed(range(len(runs)))
+        for index in order:
+            times[index].append(runs[index]())
+    return times

@@ -1,8 +1,9 @@
 """What a check does to the process it runs in. A deferred module runs its code on first
 use, not at its `import`; `check` defers the `requests` that mkdocs-macros imports and
 never calls, keeps the regular expressions it compiles for the next check, and gives the
-garbage collector, `re` and MkDocs' front-matter reading back as it found them. Each case runs in a
-new Python process, so that the test process's own modules stay as they are."""
+garbage collector, `re` and MkDocs' front-matter reading back as it found them; and the
+benchmarks' floor of a check imports nothing a check does not. Each case runs in a new
+Python process, so that the test process's own modules stay as they are."""
 
 from __future__ import annotations
 
@@ -139,3 +140,39 @@ def test_check_does_not_run_requests_and_finds_the_same(planted_site, tmp_path) 
         }, done.stderr
         found = {(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)["findings"]}
         assert found == {tuple(entry) for entry in expected()["findings"]}
+
+
+# Prints the modules the process has imported, one a line, on stderr.
+PRINT_MODULES = "\nimport sys\nprint('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+CHECK_ONLY = """
+from mkdocs_recipes import cli
+
+try:
+    cli.main(['check', '--no-cache', '--format', 'json'], prog_name='mkdocs-recipes')
+except SystemExit:
+    pass
+"""
+
+
+def test_the_benchmarks_floor_imports_only_what_a_check_imports(planted_site) -> None:  # noqa: F811
+    """benchmarks/check.py's floor is a lower bound of a check: it imports nothing the
+    check does not (the plugins' and extensions' modules named as MkDocs resolves them,
+    Material's own `search`, `requests` deferred), and something of each kind."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    try:
+        from check import floor_code, floor_modules
+    finally:
+        sys.path.pop(0)
+    config = planted_site / "mkdocs.yml"
+    named = floor_modules(config)
+    assert {"material.plugins.search.plugin", "mkdocs_macros.plugin"} <= set(named)
+    assert {"markdown.extensions.toc", "pymdownx.snippets"} <= set(named)
+    assert not any(name.startswith("mkdocs_recipes") for name in named)
+    check = run_python(CHECK_ONLY + PRINT_MODULES, planted_site)
+    floor = run_python(floor_code(config) + PRINT_MODULES, planted_site)
+    assert floor.returncode == 0, floor.stderr
+    of_check = set(check.stderr.split())
+    of_floor = set(floor.stderr.split())
+    assert set(named) <= of_floor
+    assert of_floor - of_check == set()
+    assert len(of_check) > len(of_floor) + 20  # the check does more than the floor

@@ -72,19 +72,22 @@ def floor_modules(config: Path) -> list[str]:
     plugins (their `mkdocs.plugins` entry points) other than recipes, and those of its
     Markdown extensions (`admonition` is `markdown.extensions.admonition`)."""
     site = yaml.safe_load(config.read_text(encoding="utf-8"))
-    named = [next(iter(item)) if isinstance(item, dict) else item for item in site["plugins"]]
     points = {point.name: point for point in entry_points(group="mkdocs.plugins")}
     theme = site.get("theme", {}).get("name")
     modules = list(_MKDOCS_MODULES)
-    for name in named:
+    for name in map(_named, site["plugins"]):
         if name != "recipes":
             # As MkDocs does, a theme's own plugin of the name (`material/search`) first.
             point = points.get(f"{theme}/{name}") or points[name]
             modules.append(point.value.split(":")[0])
-    for item in site.get("markdown_extensions", []):
-        name = next(iter(item)) if isinstance(item, dict) else item
+    for name in map(_named, site.get("markdown_extensions", [])):
         modules.append(name if "." in name else f"markdown.extensions.{name}")
     return modules
+
+
+def _named(item: str | dict) -> str:
+    """The name of a `plugins` or `markdown_extensions` entry (`name` or `name: {...}`)."""
+    return next(iter(item)) if isinstance(item, dict) else item
 
 
 def floor_code(config: Path) -> str:

@@ -71,7 +71,8 @@ def compare(label: str, a: Path, b: Path) -> None:
 
 
 def compare_check(pages: int, config: Path) -> None:
-    """The build of a seed site (A) against `mkdocs-recipes check --no-cache` of it (B)."""
+    """The build of a seed site (A) against `mkdocs-recipes check --no-cache` of it (B),
+    and against the floor of any check of it (check.py's `floor_code`)."""
     floor = ("-c", floor_code(config))
     with ThreadPoolExecutor(2) as pool:
         build, check, least = pool.map(

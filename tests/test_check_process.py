@@ -144,14 +144,6 @@ def test_check_does_not_run_requests_and_finds_the_same(planted_site, tmp_path) 
 
 # Prints the modules the process has imported, one a line, on stderr.
 PRINT_MODULES = "\nimport sys\nprint('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
-CHECK_ONLY = """
-from mkdocs_recipes import cli
-
-try:
-    cli.main(['check', '--no-cache', '--format', 'json'], prog_name='mkdocs-recipes')
-except SystemExit:
-    pass
-"""
 
 
 def test_the_benchmarks_floor_imports_only_what_a_check_imports(planted_site) -> None:  # noqa: F811
@@ -168,7 +160,7 @@ def test_the_benchmarks_floor_imports_only_what_a_check_imports(planted_site) ->
     assert {"material.plugins.search.plugin", "mkdocs_macros.plugin"} <= set(named)
     assert {"markdown.extensions.toc", "pymdownx.snippets"} <= set(named)
     assert not any(name.startswith("mkdocs_recipes") for name in named)
-    check = run_python(CHECK_ONLY + PRINT_MODULES, planted_site)
+    check = run_python(CHECK_IN_PROCESS + PRINT_MODULES, planted_site)
     floor = run_python(floor_code(config) + PRINT_MODULES, planted_site)
     assert floor.returncode == 0, floor.stderr
     of_check = set(check.stderr.split())

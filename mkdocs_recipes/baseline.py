@@ -20,11 +20,14 @@ from pathlib import Path
 
 from .findings import Finding, Severity
 from .inputs import probed
+from .regular_files import read_text
 
 BASELINE_NAME = "recipes-baseline.json"
 FORMAT_VERSION = 1
 #: A baseline larger than this is no file a person keeps beside mkdocs.yml.
 MAX_BYTES = 16 * 1024 * 1024
+#: The largest count an entry is taken at (findings of one code on one line of one file).
+MAX_COUNT = 100_000
 
 Key = tuple[str, str, str]
 
@@ -48,9 +51,12 @@ class Baseline:
             probed(path)  # a baseline written later changes what `check` reports
             return None
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise BaselineError(f"{path}: larger than {MAX_BYTES // 2**20} MiB")
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_text(path, MAX_BYTES, encoding="utf-8"))
+        except RecursionError:
+            raise BaselineError(
+                f"{path}: not a baseline (nested too deeply); write it again with "
+                "`mkdocs-recipes check --write-baseline`"
+            ) from None
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise BaselineError(
                 f"{path}: not a baseline ({error}); write it again with "
@@ -68,7 +74,9 @@ class Baseline:
                 continue
             key = (str(entry.get("code")), str(entry.get("path")), str(entry.get("fingerprint")))
             count = entry.get("count", 1)
-            baseline.entries[key] += count if isinstance(count, int) and count > 0 else 1
+            # A count is how many findings share the line: a few, never thousands of digits.
+            plausible = isinstance(count, int) and 0 < count <= MAX_COUNT
+            baseline.entries[key] += count if plausible else 1
         return baseline
 
     def key(self, finding: Finding) -> Key:

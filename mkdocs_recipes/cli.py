@@ -6,6 +6,7 @@ Exit status: 0 when all is well, 1 when there are findings at the failing level,
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from . import __version__, lazy_modules, regex_cache, writing
 from .baseline import BASELINE_NAME
 from .findings import Finding, Severity, display_path
 from .formats import FORMATS
+from .plain_text import visible, visible_lines, without_credentials
 
 if TYPE_CHECKING:
     from .config import RecipesConfig
@@ -54,6 +56,24 @@ class UsageProblem(click.ClickException):
 
     exit_code = 2
 
+    def __init__(self, message: str) -> None:
+        super().__init__(visible_lines(message))
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print one line that may quote page paths, files, charts and servers: every control
+    character escaped, a line break included (no forged `::error` line, no escape
+    sequence or OSC 8 link on the terminal), as findings are."""
+    click.echo(visible(without_credentials(text)), err=err)
+
+
+def echo_lines(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a report of several lines (a diff, `outdated`'s text) whose makers escaped
+    what they quote: the line breaks are its own; any other control character is
+    escaped. Only the JSON outputs, escaped by their encoder, and the progress line's
+    carriage returns bypass these two."""
+    click.echo(visible_lines(text), err=err, nl=nl)
+
 
 @dataclass
 class Site:
@@ -87,7 +107,7 @@ def load_site(config_file: Path | None) -> Site:
 
 def print_findings(findings: list[Finding]) -> None:
     for finding in findings:
-        click.echo(f"{finding.severity.value}: {finding.as_text()}", err=True)
+        echo(f"{finding.severity.value}: {finding.as_text()}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,8 +193,8 @@ def lock(config_file: Path | None, update: bool) -> None:
     if updated.render() != previous.render() or not lock_path.exists():
         updated.save()
     for change in changes:
-        click.echo(change)
-    click.echo(f"{lock_path.name}: {len(updated.entries)} chart(s) locked")
+        echo(change)
+    echo(f"{lock_path.name}: {len(updated.entries)} chart(s) locked")
     print_findings(problems)
     if any(f.severity.rank >= Severity.WARNING.rank for f in problems):
         sys.exit(1)
@@ -201,7 +221,7 @@ def includes(folder: Path | None, force: bool) -> None:
 
     if folder is None:
         for name in PACKAGED_INCLUDES:
-            click.echo(name)
+            echo(name)
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -218,7 +238,7 @@ def includes(folder: Path | None, force: bool) -> None:
         # Writing through a link or into a device is never what the site meant.
         if outcome.status == writing.REFUSED:
             refused += 1
-        click.echo(writing.outcome_line(outcome, "your own file; --force replaces it"))
+        echo(writing.outcome_line(outcome, "your own file; --force replaces it"))
     if refused:
         raise UsageProblem(
             f"{refused} file(s) in {folder} are not regular files and were left alone"
@@ -384,14 +404,16 @@ def check(
         schemas = _crd_schemas(crds, None) if crds else None
         plan = plan_fixes(findings, report.root, unsafe=unsafe_fixes, crds=schemas)
         fixed = len(plan.fixed)
+        if schemas is not None:
+            print_findings(schemas.unchecked)
         for finding, reasons in plan.refused:
-            click.echo(
+            echo(
                 f"not fixed: {finding.path}:{finding.line}: the CRDs reject it as "
                 f"{finding.fix.new if finding.fix else '?'}: {'; '.join(reasons[:3])}",
                 err=True,
             )
         if diff:
-            click.echo(plan.diff(shown_paths(plan)), nl=False, err=output_format != "text")
+            echo_lines(plan.diff(shown_paths(plan)), nl=False, err=output_format != "text")
             repaired = {id(f) for f in plan.fixed}
             findings = [f for f in findings if id(f) not in repaired]
         elif plan.texts:
@@ -509,7 +531,7 @@ def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
         count = write_baseline(target, root, findings)
     except OSError as error:
         raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
-    click.echo(
+    echo(
         f"wrote {display_path(target)}: {count} finding(s) accepted for now; `check` reports "
         "them as info until their lines change"
     )
@@ -575,7 +597,7 @@ def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
         for file in bootstrap_files(repository):
             schemas.read(file)
     for problem in schemas.problems:
-        click.echo(f"warning: CRDs: {problem}", err=True)
+        echo(f"warning: CRDs: {problem}", err=True)
     return schemas
 
 
@@ -657,28 +679,35 @@ def export(
     schemas = _crd_schemas(crds, out or check_dir)
     plan = plan_export(states, values_mode, schemas)
     if check_dir is not None:
-        _export_check(report, states, plan, problems, check_dir, values_mode, output_format, strict)
+        _export_check(
+            report,
+            states,
+            plan,
+            problems + schemas.unchecked,
+            check_dir,
+            values_mode,
+            output_format,
+            strict,
+        )
         return
     assert out is not None
     flux_version = report.engine.flux.flux_version
     if schemas.sources:
         kinds = ", ".join(sorted(schemas.served))
-        click.echo(
-            f"validated against the CRDs of {kinds} ({len(schemas.sources)} file(s))", err=True
-        )
+        echo(f"validated against the CRDs of {kinds} ({len(schemas.sources)} file(s))", err=True)
     else:
-        click.echo(
+        echo(
             f"no Flux CRDs found (pass --crds, or keep gotk-components.yaml in {out}): "
             f"objects follow the API versions Flux {flux_version} serves, unvalidated",
             err=True,
         )
     failed = _write_plan(plan, out, force=force, dry_run=dry_run)
-    findings = problems + plan.findings
+    findings = problems + plan.findings + schemas.unchecked
     print_findings(sorted(findings, key=lambda f: (f.path, f.line, f.code)))
     for state in states:
         errors = sum(1 for f in state.findings if f.severity is Severity.ERROR)
         if errors:
-            click.echo(
+            echo(
                 f"note: {state.path} has {errors} error(s) of its own, exported as it is "
                 f"(`mkdocs-recipes check {state.path}` lists them)",
                 err=True,
@@ -689,33 +718,49 @@ def export(
 
 def _write_plan(plan: Any, out: Path, *, force: bool, dry_run: bool) -> bool:
     """Write (or diff) every file of the plan under `out`; True when some were not."""
+    from .export import holds_same_objects, redact_secrets
+
     counts: dict[str, int] = {}
     failed = False
     for relative in sorted(plan.files):
         text = plan.text(relative)
         target = writing.inside(out, relative)
         if target is None:
-            click.echo(f"refused   {out / relative} (outside {out}: check the *_path options)")
+            echo(
+                f"refused   {out / relative} (outside {out}, or in a hidden folder of it: "
+                "check the *_path options)"
+            )
             failed = True
             continue
         if dry_run:
             current, refusal = writing.current_text(target)
             if refusal is not None:
-                click.echo(f"refused   {target} ({refusal})")
+                echo(f"refused   {target} ({refusal})")
                 failed = True
             elif current != text:
-                click.echo(writing.unified_diff(current, text, relative), nl=False)
+                # A secret the repository holds is not shown (nor the page's: it is a diff).
+                before = redact_secrets(current) if current is not None else None
+                shown = writing.unified_diff(before, redact_secrets(text), relative)
+                if shown:
+                    echo_lines(shown, nl=False)
+                else:
+                    echo(f"{target}: differs in the values of secret keys (not shown)")
             continue
         try:
-            outcome = writing.write_text(target, text, force=force)
+            outcome = writing.write_text(
+                target,
+                text,
+                force=force,
+                ours=functools.partial(holds_same_objects, ours=text),
+            )
         except OSError as error:
             raise UsageProblem(f"{target}: cannot write it ({error.strerror})") from None
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
         failed |= outcome.status in (writing.REFUSED, writing.KEPT)
-        click.echo(writing.outcome_line(outcome, "differs from the export; --force replaces it"))
+        echo(writing.outcome_line(outcome, "differs from the export; --force replaces it"))
     if not dry_run:
         done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        click.echo(f"{len(plan.files)} file(s) from {len(plan.pages)} page(s): {done or 'none'}")
+        echo(f"{len(plan.files)} file(s) from {len(plan.pages)} page(s): {done or 'none'}")
     return failed
 
 
@@ -781,9 +826,9 @@ def outdated(
         click.echo(as_json(updates))
     elif output_format == "github":
         findings = tuple(as_findings(updates))
-        click.echo(render_findings("github", Summary(len(states), len(states), findings, False)))
+        echo_lines(render_findings("github", Summary(len(states), len(states), findings, False)))
     else:
-        click.echo(as_text(updates))
+        echo_lines(as_text(updates))
     print_findings(problems)
 
 
@@ -821,14 +866,14 @@ def renovate(config_file: Path | None) -> None:
         recipe, _ = recipe_from_front_matter(front_matter, str(file))
         url = recipe.helm_chart_repo_url.rstrip("/") if recipe else ""
         if recipe and recipe.is_oci and url.endswith("/" + recipe.helm_chart_name):
-            click.echo(
+            echo(
                 f"warning: {display_path(file)}: Renovate looks OCI charts up at "
                 "helm_chart_repo_url plus the chart name; write the registry path "
                 f"{url[: -len(recipe.helm_chart_name) - 1]} so it finds this one",
                 err=True,
             )
     if not orders:
-        click.echo(
+        echo(
             f"note: no recipe page under {display_path(site.docs_dir)}; the preset matches "
             "pages that write helm_chart_name, helm_chart_version, helm_chart_repo_url in "
             "that order",

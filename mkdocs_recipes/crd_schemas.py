@@ -21,14 +21,21 @@ from typing import Any
 
 import yaml
 
+from .findings import Finding, display_path
+from .regular_files import read_text
+from .schema_guard import GuardedSchema
 from .yaml_limits import YamlTooLarge, documents_bounded
 
 #: What `flux bootstrap` names the file holding the CRDs in the repository.
 BOOTSTRAP_FILE = "gotk-components.yaml"
 #: A CRD file larger than this is not read (Flux's whole install is under 5 MB).
 MAX_FILE_BYTES = 32 * 1024 * 1024
-#: Nodes one CRD document may have (the HelmRelease CRD has ~20,000).
-_MAX_NODES = 2_000_000
+#: Values one document may stand for once its aliases are expanded (Flux's largest CRD,
+#: HelmRelease, has a few thousand).
+_MAX_NODES = 500_000
+#: Values all the documents read may stand for together (a whole Flux install: ~100,000):
+#: each is converted into a schema tree of that size.
+MAX_TOTAL_NODES = 2_000_000
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -42,6 +49,13 @@ class CrdSchemas:
     sources: list[str] = field(default_factory=list)
     #: Files that could not be read, with the reason.
     problems: list[str] = field(default_factory=list)
+    #: What a schema could not apply (a reference elsewhere, a pattern RE2 cannot run),
+    #: at the CRD it comes from: info findings, each said once.
+    unchecked: list[Finding] = field(default_factory=list)
+    #: (apiVersion, kind) -> (the CRD file, the line of its document).
+    origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    _guarded: dict[tuple[str, str], GuardedSchema] = field(default_factory=dict)
+    _budget: list[int] = field(default_factory=lambda: [MAX_TOTAL_NODES])
 
     @classmethod
     def load(cls, paths: Iterable[Path]) -> CrdSchemas:
@@ -53,10 +67,7 @@ class CrdSchemas:
 
     def read(self, file: Path) -> None:
         try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                self.problems.append(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-                return
-            text = file.read_text(encoding="utf-8-sig")
+            text = read_text(file, MAX_FILE_BYTES)
         except (OSError, UnicodeDecodeError) as error:
             self.problems.append(f"{file}: cannot be read ({error})")
             return
@@ -64,14 +75,14 @@ class CrdSchemas:
             return
         added = False
         try:
-            for _, document in documents_bounded(text, _Loader, _MAX_NODES):
-                added |= self._add(document)
+            for node, document in documents_bounded(text, _Loader, _MAX_NODES, self._budget):
+                added |= self._add(document, (str(file), node.start_mark.line + 1))
         except (yaml.YAMLError, YamlTooLarge) as error:
             self.problems.append(f"{file}: not YAML ({str(error).splitlines()[0][:120]})")
         if added:
             self.sources.append(str(file))
 
-    def _add(self, crd: Any) -> bool:
+    def _add(self, crd: Any, origin: tuple[str, int]) -> bool:
         if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
             return False
         spec = crd.get("spec") or {}
@@ -86,6 +97,8 @@ class CrdSchemas:
             schema = ((version.get("schema") or {}).get("openAPIV3Schema")) or {}
             api = f"{group}/{version.get('name')}"
             self.schemas[(api, kind)] = _as_json_schema(schema)
+            self.origins[(api, kind)] = origin
+            self._guarded.pop((api, kind), None)
             self.served.setdefault(kind, []).append(api)
             added = True
         return added
@@ -100,17 +113,36 @@ class CrdSchemas:
         import jsonschema
 
         api, kind = body.get("apiVersion"), body.get("kind")
-        schema = self.schemas.get((str(api), str(kind)))
+        key = (str(api), str(kind))
+        schema = self.schemas.get(key)
         if schema is None:
             served = ", ".join(self.served.get(str(kind), [])) or "none"
             return [f"{api} is not served for {kind} by these CRDs (they serve: {served})"]
-        validator = jsonschema.Draft7Validator(schema)
+        guarded = self._guarded.get(key)
+        if guarded is None:
+            guarded = self._guarded[key] = GuardedSchema(schema, jsonschema.Draft7Validator)
+        outcome = guarded.validate(body)
+        if outcome.unchecked:
+            self._note(key, outcome.unchecked)
         return sorted(
             f"{'.'.join(str(p) for p in error.absolute_path) or '(the object)'}: "
             f"{error.message[:200]}"
-            for error in validator.iter_errors(body)
+            for error in outcome.errors
             if not (partial and error.validator == "required")
         )
+
+    def _note(self, key: tuple[str, str], unchecked: list[str]) -> None:
+        file, line = self.origins[key]
+        file = display_path(file)
+        finding = Finding.of(
+            "crd-schema-unchecked",
+            file,
+            line,
+            f"parts of the {key[1]} {key[0]} schema were not applied: " + "; ".join(unchecked[:3]),
+            "nothing, unless the CRD file is not the one the cluster serves",
+        )
+        if finding not in self.unchecked:
+            self.unchecked.append(finding)
 
 
 def _files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 import yaml
 
 from .crd_schemas import yaml_files
-from .export import ExportedObject, ExportPlan
+from .export import ExportedObject, ExportPlan, is_literal_secret
 from .findings import Finding, display_path
 from .fragments import key_nodes, leaves, value_at
 from .placeholders import is_placeholder
+from .regular_files import NotARegularFile, read_text
 from .suggest import Suggestions
 from .yaml_limits import YamlTooLarge, documents_bounded
 
@@ -69,9 +70,10 @@ class Repository:
 
     def _read(self, file: Path) -> None:
         try:
-            if file.stat().st_size > MAX_FILE_BYTES:
-                return
-            text = file.read_text(encoding="utf-8-sig")
+            text = read_text(file, MAX_FILE_BYTES)
+        except NotARegularFile as error:
+            self.unreadable[file] = str(error).removeprefix(f"{file}: ")
+            return
         except (OSError, UnicodeDecodeError):
             return
         if "kind:" not in text:
@@ -250,13 +252,23 @@ def _walk_values(
             continue
         if there == value or _unknown(value) or _unknown(there):
             continue
+        if is_literal_secret(str(key), there) or is_literal_secret(str(key), value):
+            # The repository's value of a secret is not repeated into a CI log.
+            message = (
+                f"`{dotted}` differs here from what the page ({page_at}) shows (a secret: "
+                "its values are not shown)"
+            )
+        else:
+            message = (
+                f"`{dotted}` is `{_short(there)}` here, but the page ({page_at}) shows "
+                f"`{_short(value)}`"
+            )
         findings.append(
             Finding.of(
                 "drift-value",
                 found.shown,
                 found.line_of(path),
-                f"`{dotted}` is `{_short(there)}` here, but the page ({page_at}) shows "
-                f"`{_short(value)}`",
+                message,
                 "make the page show what the cluster runs, or update this file",
             )
         )

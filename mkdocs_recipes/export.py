@@ -257,6 +257,52 @@ def _values_findings(
     return findings
 
 
+def object_names(text: str) -> set[tuple[str, str]] | None:
+    """The (kind, name) of every object in a YAML file (None: it is not YAML objects)."""
+    import yaml
+
+    from .yaml_limits import YamlTooLarge, documents_bounded
+
+    names: set[tuple[str, str]] = set()
+    try:
+        for _, data in documents_bounded(text, yaml.SafeLoader):
+            if data is None:
+                continue
+            metadata = data.get("metadata") if isinstance(data, dict) else None
+            if not isinstance(metadata, dict):
+                return None
+            names.add((str(data.get("kind")), str(metadata.get("name"))))
+    except (yaml.YAMLError, YamlTooLarge):
+        return None
+    return names
+
+
+def holds_same_objects(current: str, ours: str) -> bool:
+    """Whether the file `current` holds the objects `ours` does (an earlier export of
+    them, edited since): only such a file may `export --force` replace."""
+    names = object_names(current)
+    return bool(names) and names == object_names(ours)
+
+
+#: `key: value` on one line of YAML (a list item's dashes and quotes around the key allowed).
+_KEY_VALUE_LINE = re.compile(
+    r"""^(\s*(?:-\s+)*["']?)([^\s:"'#][^:"']{0,200}?)(["']?\s*:\s+)(\S.*)$"""
+)
+REDACTED = "<redacted>"
+
+
+def redact_secrets(text: str) -> str:
+    """`text` (YAML) with the value of every line whose key holds a secret written as it
+    is replaced by `<redacted>`: a diff of a GitOps file shows that it changes, not what
+    the repository's secret is."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        match = _KEY_VALUE_LINE.match(line)
+        if match and is_literal_secret(match.group(2), match.group(4).strip("'\" ")):
+            lines[number] = match.group(1) + match.group(2) + match.group(3) + REDACTED
+    return "\n".join(lines)
+
+
 def is_literal_secret(key: str, value: Any) -> bool:
     """Whether `key: value` is a secret written as it is (not a reference to one)."""
     if not isinstance(value, str) or not value.strip() or _INDIRECT.search(value):

@@ -206,6 +206,13 @@ CODES: dict[str, Code] = {
             "A values snippet is rejected by the chart's (or a subchart's) values.schema.json.",
         ),
         Code(
+            "values-schema-unchecked",
+            Severity.INFO,
+            "Parts of a chart's values.schema.json were not applied (a reference to another "
+            "document, a pattern RE2 cannot run, a schema that is not valid, or one too "
+            "costly to apply).",
+        ),
+        Code(
             "values-foreign-block",
             Severity.ERROR,
             "None of a values block's keys exist in the chart: values of another chart?",
@@ -350,6 +357,12 @@ CODES: dict[str, Code] = {
             "export-invalid",
             Severity.ERROR,
             "An exported object would be rejected by the cluster's CRDs; it is not written.",
+        ),
+        Code(
+            "crd-schema-unchecked",
+            Severity.INFO,
+            "Parts of a CRD's schema were not applied (a reference to another document, a "
+            "pattern RE2 cannot run, a schema that is not valid, or one too costly).",
         ),
         Code(
             "export-conflict",

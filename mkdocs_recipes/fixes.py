@@ -18,7 +18,7 @@ from pathlib import Path
 from .charts.cache import atomic_write
 from .crd_schemas import CrdSchemas
 from .findings import Finding, Fix
-from .writing import not_a_file, unified_diff
+from .writing import not_a_file, split_lines, unified_diff
 
 
 @dataclass
@@ -42,9 +42,16 @@ class FixPlan:
             atomic_write(path, after.encode("utf-8"), mode=mode)
 
 
+#: A key `--unsafe-fixes` writes: a chart's key is data, and one holding a line break, a
+#: quote or a colon would rewrite the page's line into something else.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
 def applicable(finding: Finding, unsafe: bool) -> bool:
     fix = finding.fix
-    return fix is not None and not fix.blockers and (fix.safe or unsafe)
+    if fix is None or fix.blockers or not (fix.safe or unsafe):
+        return False
+    return fix.kind == "api" or _PLAIN_KEY.fullmatch(fix.new) is not None
 
 
 def plan_fixes(
@@ -70,7 +77,7 @@ def plan_fixes(
                 originals[path] = path.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 originals[path] = ""
-            lines_of[path] = originals[path].splitlines(keepends=True)
+            lines_of[path] = split_lines(originals[path])
         lines = lines_of[path]
         index = finding.line - 1
         assert finding.fix is not None

@@ -175,6 +175,10 @@ def _path_problem(value: Any) -> str | None:
         return "must start with '/'"
     if len(value) > MAX_PATH_LENGTH:
         return f"is longer than {MAX_PATH_LENGTH} characters"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
+        return "holds a control character"
+    if any(part.startswith(".") for part in value.split("/")):
+        return "names a hidden file or folder (or `..`), where export never writes"
     unknown = [name for name in PATH_FIELD.findall(value) if name not in _PLACEHOLDERS]
     if unknown:
         return f"has unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}"

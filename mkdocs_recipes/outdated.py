@@ -25,6 +25,7 @@ from .charts.values_model import values_model
 from .checks.values import check_values_blocks
 from .findings import Finding
 from .fragments import merge_values, value_at
+from .plain_text import visible
 from .project import chart_key
 
 #: The values findings that mean a key or value the page sets would not work.
@@ -203,7 +204,8 @@ def as_text(updates: list[RecipeUpdate]) -> str:
     for update in updates:
         resolved = update.resolved or "?"
         newest = update.newest or "?"
-        head = f"{update.path}: {update.chart} {update.constraint!r} -> {resolved}"
+        # The page's path and keys are the page's text: escaped as findings are.
+        head = visible(f"{update.path}: {update.chart} {update.constraint!r} -> {resolved}")
         if update.outdated:
             where = " (outside the range)" if update.outside_constraint else " (in the range)"
             head += f", newest {newest}{where}"
@@ -218,10 +220,11 @@ def as_text(updates: list[RecipeUpdate]) -> str:
                 lines.append(f"  every values key the page sets still fits {newest}")
             for path in update.required:
                 lines.append(
-                    f"  {newest} requires `{path}`, which neither the page nor its defaults set"
+                    f"  {newest} requires `{visible(path)}`, which neither the page nor its "
+                    "defaults set"
                 )
         for note in update.unknown:
-            lines.append(f"  not known: {note}")
+            lines.append(f"  not known: {visible(note)}")
     count = sum(1 for u in updates if u.outdated)
     lines.append(f"{len(updates)} recipe(s), {count} with a newer chart.")
     return "\n".join(lines)

@@ -24,6 +24,21 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+# The same, but a tab: it is harmless on a terminal, and diffs of pages keep theirs.
+_UNSAFE_IN_LINE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def visible_lines(text: str) -> str:
+    """`text` as lines for a terminal or a CI log: its own line breaks (`\\n`) kept, every
+    other control character in a line escaped (a `\\r` that would overwrite a line, an
+    escape sequence, an OSC 8 link), and the credentials of URLs replaced."""
+    if _UNSAFE_IN_LINE.search(text.replace("\n", "")):
+        text = "\n".join(_UNSAFE_IN_LINE.sub(_escape, line) for line in text.split("\n"))
+    return without_credentials(text)
+
+
 def _escape(match: re.Match[str]) -> str:
     character = match.group(0)
     if character in _NAMED:

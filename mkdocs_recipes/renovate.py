@@ -107,7 +107,7 @@ def _json5(value: Any, indent: int) -> str:
     if isinstance(value, list):
         items = [f"{inner}{_json5(v, indent + 1)}," for v in value]
         return "[\n" + "\n".join(items) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)  # \u escapes: no control or bidi character as itself
 
 
 def _key(key: str) -> str:

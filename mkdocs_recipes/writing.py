@@ -11,8 +11,11 @@ from __future__ import annotations
 import difflib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
+
+from .plain_text import visible
 
 #: Largest file read back to compare with ours (ours are a few kilobytes).
 MAX_COMPARED_BYTES = 4 * 1024 * 1024
@@ -55,7 +58,11 @@ def read_small_text(path: Path, limit: int = MAX_COMPARED_BYTES) -> str:
 
 
 def inside(folder: Path, relative: str) -> Path | None:
-    """`folder / relative`, or None when it would lead out of `folder` (`..`, a link)."""
+    """`folder / relative`, or None when it would lead out of `folder` (`..`, a link) or
+    into a hidden file or folder of it (`.git/config`, `.github/`: never ours to write)."""
+    parts = [part for part in relative.split("/") if part]
+    if not parts or any(part.startswith(".") or "\0" in part for part in parts):
+        return None
     target = folder / relative.lstrip("/")
     try:
         resolved_folder = folder.resolve()
@@ -80,9 +87,17 @@ def current_text(target: Path) -> tuple[str | None, str | None]:
         return "", None  # not ours to read: it differs
 
 
-def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -> Outcome:
-    """Write `text` at `target` unless a different file is there (`force` replaces it).
-    `dry_run` decides the outcome without writing anything."""
+def write_text(
+    target: Path,
+    text: str,
+    *,
+    force: bool,
+    dry_run: bool = False,
+    ours: Callable[[str], bool] | None = None,
+) -> Outcome:
+    """Write `text` at `target` unless a different file is there (`force` replaces it,
+    when `ours` is not given or says the file there is one of ours, edited). `dry_run`
+    decides the outcome without writing anything."""
     current, refusal = current_text(target)
     if refusal is not None:
         return Outcome(REFUSED, target, refusal)
@@ -90,6 +105,8 @@ def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -
         return Outcome(UNCHANGED, target)
     if current is not None and not force:
         return Outcome(KEPT, target)
+    if current is not None and ours is not None and not ours(current):
+        return Outcome(REFUSED, target, "not a file of ours: not replaced, even with --force")
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
         from .charts.cache import atomic_write
@@ -98,14 +115,24 @@ def write_text(target: Path, text: str, *, force: bool, dry_run: bool = False) -
     return Outcome(REPLACED if current is not None else WROTE, target)
 
 
+def split_lines(text: str) -> list[str]:
+    """`text`'s lines with their ends, broken at `\\n` only, as findings count lines
+    (`str.splitlines` also breaks at form feeds, `\\x1c`-`\\x1e`, `\\x85`, U+2028...)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def unified_diff(before: str | None, after: str, name: str) -> str:
     """A unified diff of one file (`before` None: a new file, against /dev/null)."""
     return "".join(
         difflib.unified_diff(
-            (before or "").splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{name}" if before is not None else "/dev/null",
-            tofile=f"b/{name}",
+            split_lines(before or ""),
+            split_lines(after),
+            fromfile=f"a/{visible(name)}" if before is not None else "/dev/null",
+            tofile=f"b/{visible(name)}",
         )
     )
 

@@ -29,10 +29,11 @@ class YamlTooLarge(yaml.YAMLError):
         self.problem_mark = None
 
 
-def check_bounds(node: yaml.Node | None, max_nodes: int = MAX_NODES) -> None:
-    """Raise `YamlTooLarge` when `node` stands for too big or too deep a tree."""
+def check_bounds(node: yaml.Node | None, max_nodes: int = MAX_NODES) -> int:
+    """The number of values `node` stands for once its aliases are expanded; raise
+    `YamlTooLarge` when it stands for too big or too deep a tree."""
     if node is None:
-        return
+        return 0
     sizes: dict[int, int] = {}
 
     def size(current: yaml.Node, depth: int) -> int:
@@ -60,7 +61,7 @@ def check_bounds(node: yaml.Node | None, max_nodes: int = MAX_NODES) -> None:
         sizes[id(current)] = total
         return total
 
-    size(node, 0)
+    return size(node, 0)
 
 
 def surely_bounded(text: str) -> bool:
@@ -95,10 +96,54 @@ def construct_bounded(loader: Any, node: yaml.Node) -> Any:
     than 4300 digits) is `YamlTooLarge`, not a ValueError from deep inside PyYAML."""
     try:
         return loader.construct_document(node)
-    except (ValueError, OverflowError) as error:
+    except (ValueError, OverflowError, TypeError, KeyError, AttributeError) as error:
+        # PyYAML raises these, not a YAMLError, for a number Python cannot hold and for
+        # an explicit tag on a value it does not fit (`!!timestamp x`, `!!bool x`).
+        mismatch = _tag_mismatch(loader, node)
+        if mismatch is not None:
+            raise YamlValueError(
+                None,
+                None,
+                f"`!!{mismatch.tag.rsplit(':', 1)[-1]} {str(mismatch.value)[:40]}` is not a "
+                f"value of the type its tag names",
+                mismatch.start_mark,
+            ) from None
         raise YamlTooLarge(f"a value cannot be read ({str(error)[:100]})") from None
     except RecursionError:
         raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
+
+
+class YamlValueError(yaml.constructor.ConstructorError):
+    """A scalar whose explicit tag it does not fit (`!!bool x`), at that scalar: as YAML
+    a reader's tool (kubectl, Helm) rejects, a syntax error, not a size one."""
+
+
+def _tag_mismatch(loader: Any, node: yaml.Node) -> yaml.ScalarNode | None:
+    """The first scalar under `node` (already measured) whose explicit standard tag is not
+    the one its text resolves to (`!!int x`; not `!!str 1`, which is a string)."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            tag = current.tag
+            if tag.startswith("tag:yaml.org,2002:") and tag.rsplit(":", 1)[-1] in _TYPED:
+                implicit = loader.resolve(yaml.ScalarNode, current.value, (True, False))
+                if implicit != tag:
+                    return current
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in reversed(current.value):
+                stack += [value, key]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += reversed(current.value)
+    return None
+
+
+#: Standard tags whose constructor reads the text as a type.
+_TYPED = {"bool", "int", "float", "timestamp", "null"}
 
 
 def load_bounded(text: str | bytes, loader: type, max_nodes: int = MAX_NODES) -> Any:
@@ -120,17 +165,29 @@ def parse_bounded(
 
 
 def documents_bounded(
-    text: str, loader: type, max_nodes: int = MAX_NODES
+    text: str, loader: type, max_nodes: int = MAX_NODES, budget: list[int] | None = None
 ) -> Iterator[tuple[yaml.Node, Any]]:
     """Every document of a multi-document text as (node, data), each measured before it
-    is built (`YamlTooLarge`); a YAML error ends the iteration by raising."""
+    is built (`YamlTooLarge`); a YAML error ends the iteration by raising. `budget`, when
+    given, holds the values all the documents (of this text and others) may stand for
+    together, and is spent as they are read."""
     instance = loader(text)
     try:
         while instance.check_node():
-            node = instance.get_node()
+            try:
+                node = instance.get_node()
+            except RecursionError:
+                raise YamlTooLarge(f"it is nested more than {MAX_DEPTH} levels deep") from None
             if node is None:
                 continue
-            check_bounds(node, max_nodes)
+            size = check_bounds(node, max_nodes)
+            if budget is not None:
+                budget[0] -= size
+                if budget[0] < 0:
+                    raise YamlTooLarge(
+                        "its documents together stand for more values than are read "
+                        "(aliases expanded)"
+                    )
             yield node, construct_bounded(instance, node)
     finally:
         instance.dispose()

@@ -27,7 +27,7 @@ from mkdocs_recipes.pages import code_blocks
 from support.chartrepo import CHARTS
 from support.counts import COUNTS
 from support.markup_oracle import HOSTILE, forged_lines, markup_problems
-from support.paths import SEED_RECIPE
+from support.paths import SEED_RECIPE, SHARED
 
 #: The long campaign (`--fuzz-long`) runs this many times the inputs.
 SCALE = 25 if os.environ.get("MKDOCS_RECIPES_FUZZ_LONG") == "1" else 1
@@ -261,3 +261,144 @@ def test_no_repetition_makes_the_page_checks_slow(piece: str, count: int, wrappe
         read_yaml_block(block)
     # Linear work on up to 60,000 lines takes ~3 s here; a quadratic reader takes minutes.
     assert time.monotonic() - started < 10, (piece, count, wrapped)
+
+
+# Security III: the inputs that arrived with export, drift, the baseline and lock.
+
+_CRD_SEED = (SHARED / "flux-crds" / "source.toolkit.fluxcd.io_helmrepositories.yaml").read_text()
+_HELMREPOSITORY = """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 1h
+  url: https://stefanprodan.github.io/podinfo
+"""
+_SCHEMA_PIECES = [
+    "$ref: '#'\n",
+    "$ref: http://127.0.0.1:9/x.json\n",
+    "$ref: file:///etc/passwd\n",
+    "pattern: '^(a+)+$'\n",
+    "pattern: '('\n",
+    "type: 5\n",
+    "required: 5\n",
+    "uniqueItems: true\n",
+    "patternProperties: {'^((a+))+$': {}}\n",
+    "*a",
+    "&a ",
+]
+_FUZZ_FILES = settings(
+    max_examples=60 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@st.composite
+def _mutated_crd(draw) -> str:
+    text = draw(mutated(_CRD_SEED[:6000]))
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(lines)))
+        indent = " " * draw(st.sampled_from([0, 2, 10, 12, 14]))
+        lines.insert(at, indent + draw(st.sampled_from(_SCHEMA_PIECES)).rstrip("\n"))
+    return "\n".join(lines)
+
+
+@_FUZZ_FILES
+@given(_mutated_crd(), mutated(_HELMREPOSITORY))
+def test_any_crd_file_validates_or_notes_never_raises(tmp_path_factory, crd: str, body: str):
+    """Oracle: reading the CRDs and validating any object gives problems, notes or
+    nothing: no exception, no request (the refusing registry would raise), bounded."""
+    import yaml
+
+    from mkdocs_recipes.crd_schemas import CrdSchemas
+
+    COUNTS["fuzz: mutated CRD files read and applied"] += 1
+    folder = tmp_path_factory.mktemp("crd")
+    (folder / "crd.yaml").write_text(crd)
+    schemas = CrdSchemas.load([folder])
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError:
+        return
+    if isinstance(data, dict) and schemas.covers(str(data.get("kind"))):
+        COUNTS["fuzz: objects validated against a mutated CRD"] += 1
+        problems = schemas.problems_of(data)
+        assert all(isinstance(problem, str) for problem in problems)
+    for finding in schemas.unchecked:
+        assert forged_lines(finding.as_text()) == []
+
+
+@_FUZZ_FILES
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.recursive(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+            lambda inner: st.one_of(
+                st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner)
+            ),
+            max_leaves=20,
+        ).map(lambda value: __import__("json").dumps({"version": 1, "findings": value})),
+        st.integers(1, 3000).map(lambda depth: "[" * depth + "]" * depth),
+    )
+)
+def test_any_baseline_file_is_read_or_refused_never_raises(tmp_path_factory, text: str):
+    from mkdocs_recipes.baseline import Baseline, BaselineError
+    from mkdocs_recipes.findings import Finding
+
+    COUNTS["fuzz: baseline files read"] += 1
+    folder = tmp_path_factory.mktemp("baseline")
+    (folder / "recipes-baseline.json").write_text(text)
+    try:
+        baseline = Baseline.load(folder / "recipes-baseline.json", folder)
+    except BaselineError as error:
+        assert str(error)
+        return
+    assert baseline is not None
+    baseline.match(Finding.of("yaml-syntax", str(folder / "p.md"), 1, "x"))
+    stale = baseline.stale_finding()
+    assert stale is None or stale.code == "baseline-stale"
+
+
+@_FUZZ_FILES
+@given(st.lists(mutated(_HELMREPOSITORY), min_size=1, max_size=3))
+def test_any_gitops_folder_is_read_never_raises(tmp_path_factory, files: list[str]):
+    from mkdocs_recipes.drift import Repository
+
+    COUNTS["fuzz: GitOps folders read"] += 1
+    folder = tmp_path_factory.mktemp("gitops")
+    for number, text in enumerate(files):
+        (folder / f"f{number}.yaml").write_text(text)
+    repository = Repository(folder)
+    assert all(isinstance(reason, str) for reason in repository.unreadable.values())
+
+
+_VERSION_PIECES = ["1", "0", "9" * 30, ".", "-", "+", " - ", "||", ",", " ", "x", "*", "^", "~"]
+
+
+@settings(max_examples=300 * SCALE, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(st.sampled_from(_VERSION_PIECES), max_size=40).map("".join),
+        st.integers(200, 30000).map(lambda n: "1" * n + " - 2"),
+    ),
+    st.lists(st.lists(st.sampled_from(["0", "1", "9" * 300, "a", "rc"]), min_size=1, max_size=4)),
+)
+def test_any_constraint_and_versions_resolve_or_refuse_quickly(text: str, prereleases) -> None:
+    import time
+
+    from mkdocs_recipes.charts.semver import Constraint, VersionError, resolve
+
+    COUNTS["fuzz: version constraints parsed and resolved"] += 1
+    versions = ["1.0.0", "2.0.0"] + [f"1.0.0-{'.'.join(parts)}" for parts in prereleases]
+    started = time.process_time()
+    try:
+        constraint = Constraint.parse(text)
+    except VersionError:
+        return
+    finally:
+        assert time.process_time() - started < 1
+    resolve(constraint, versions)

@@ -220,8 +220,18 @@ def _basic(user: str, password: str) -> str:
     return base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
+#: A `Link` header longer than this is not read (a registry's is one URL and `rel`).
+MAX_LINK_HEADER = 8192
+_LINK = re.compile(r'\s*<([^<>]{1,4096})>\s*;\s*rel="?next"?\s*(?:;.*)?$')
+
+
 def _next_link(header: str | None) -> str | None:
-    if not header:
+    """The `rel="next"` URL of a `Link` header (RFC 8288), read entry by entry so that no
+    pattern scans the header from every position."""
+    if not header or len(header) > MAX_LINK_HEADER:
         return None
-    match = re.search(r'<([^>]+)>\s*;\s*rel="?next"?', header)
-    return match.group(1) if match else None
+    for entry in header.split(","):
+        match = _LINK.match(entry)
+        if match:
+            return match.group(1)
+    return None

@@ -42,6 +42,10 @@ _VERSION = re.compile(
 
 #: Digits a version part may have (Python refuses int() of over 4300; none is that long).
 _MAX_DIGITS = 18
+#: Characters a version or a constraint may have before any pattern reads it (Flux's
+#: longest real ranges are a few dozen; the hyphen-range scan is quadratic in a run of
+#: digits).
+MAX_LENGTH = 256
 
 
 class VersionError(ValueError):
@@ -62,7 +66,11 @@ def _compare_prerelease(a: str, b: str) -> int:
             continue
         x_num, y_num = x.isdigit(), y.isdigit()
         if x_num and y_num:
-            return -1 if int(x) < int(y) else 1
+            # Numerically, without int(): an identifier may have thousands of digits.
+            x_key, y_key = (len(x.lstrip("0")), x.lstrip("0")), (len(y.lstrip("0")), y.lstrip("0"))
+            if x_key == y_key:
+                continue
+            return -1 if x_key < y_key else 1
         if x_num != y_num:
             return -1 if x_num else 1
         return -1 if x < y else 1
@@ -84,6 +92,8 @@ class Version:
     @classmethod
     def parse(cls, text: str, *, strict: bool = True) -> Version:
         """Read a version. `strict` needs all three parts, as Flux does for chart versions."""
+        if len(text) > MAX_LENGTH:
+            raise VersionError(f"{text[:40]!r}... is longer than a version can be")
         match = _VERSION.match(text.strip())
         if not match:
             raise VersionError(f"{text!r} is not a semantic version")
@@ -203,6 +213,11 @@ class Constraint(NamedTuple):
         """Parse `text` as Flux would, raising `VersionError` with a reason if it cannot."""
         if not isinstance(text, str):
             raise VersionError(f"{text!r} is not a string")
+        if len(text) > MAX_LENGTH:
+            raise VersionError(
+                f"{text[:40]!r}... is {len(text):,} characters long; a constraint has at "
+                f"most {MAX_LENGTH}"
+            )
         if text.strip() in ("", "*"):
             # Flux resolves an empty version (and the CRD default `*`) to the latest stable.
             return cls(text, ((_Comparator(">=", Version(0, 0, 0), 0, "*"),),))

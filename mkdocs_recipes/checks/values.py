@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNod
 from ..findings import Finding, Fix, Severity
 from ..fragments import YamlBlock, merge_values, value_at
 from ..placeholders import is_placeholder
+from ..schema_guard import GuardedSchema
 
 if TYPE_CHECKING:
     import jsonschema
@@ -78,7 +78,9 @@ def check_values_blocks(
         indent = indents[number]
         deeper = indent is not None and indent > usual
         findings += _check_block(block, model, page_path, page_values, deeper)
-    return findings
+    # What the schema could not apply is said once per page.
+    unchecked = [f for f in findings if f.code == "values-schema-unchecked"]
+    return [f for f in findings if f.code != "values-schema-unchecked"] + unchecked[:1]
 
 
 def _indent(block: YamlBlock) -> int | None:
@@ -453,19 +455,16 @@ def _check_schema(
         merged = merge_values(
             model.chart.values if isinstance(model.chart.values, dict) else {}, fragment
         )
-        import jsonschema  # only charts that ship a schema need it
-
-        schema = _safe_schema(model.schema)
-        validator_class = jsonschema.validators.validator_for(
-            schema, default=jsonschema.Draft7Validator
-        )
-        try:
-            validator = validator_class(schema)
-            errors = list(validator.iter_errors(merged))
-        except Exception:
-            # A chart's schema is third-party data: one that is broken, or that refers to
-            # documents elsewhere, is not a reason to fail the author's build.
-            errors = []
+        outcome = _guarded_schema(model.schema).validate(merged)
+        errors = outcome.errors
+        if outcome.unchecked:
+            context.report(
+                "values-schema-unchecked",
+                root_node,
+                f"parts of the values schema of {model.label} were not applied: "
+                + "; ".join(outcome.unchecked[:3]),
+                None,
+            )
         for error in errors:
             _schema_finding(error, root_node, anchor, prefix, model, context)
     # Subcharts with a schema validate their own part, with the globals.
@@ -485,40 +484,20 @@ def _check_schema(
         _check_schema(values, root_node, anchor, sub, context, (*prefix, key))
 
 
-#: A group holding a repetition, itself repeated: `(a+)+`, `(\w*)*`, `(x|y+){2,}`.
-_NESTED_REPEAT = re.compile(r"\([^()]*[+*}][^()]*\)[+*{]")
-_SAFE: dict[int, tuple[Any, Any]] = {}
+_GUARDED: dict[int, tuple[Any, GuardedSchema]] = {}
 
 
-def _safe_schema(schema: Any) -> Any:
-    """The schema without `pattern`s that could backtrack for ever (a chart's schema is
-    third-party data: `^(a+)+$` against 47 characters never ends in Python's `re`)."""
-    known = _SAFE.get(id(schema))
+def _guarded_schema(schema: Any) -> GuardedSchema:
+    """The chart's schema prepared once per chart (`schema_guard`: no reference outside
+    it followed, patterns in RE2, a budget)."""
+    known = _GUARDED.get(id(schema))
     if known is not None and known[0] is schema:
         return known[1]
-
-    def clean(node: Any, depth: int) -> Any:
-        if depth > 64:
-            return {}
-        if isinstance(node, dict):
-            return {
-                key: clean(value, depth + 1)
-                for key, value in node.items()
-                if not (
-                    key == "pattern"
-                    and isinstance(value, str)
-                    and (len(value) > 500 or _NESTED_REPEAT.search(value))
-                )
-            }
-        if isinstance(node, list):
-            return [clean(item, depth + 1) for item in node]
-        return node
-
-    safe = clean(schema, 0)
-    if len(_SAFE) > 256:
-        _SAFE.clear()
-    _SAFE[id(schema)] = (schema, safe)
-    return safe
+    guarded = GuardedSchema(schema)
+    if len(_GUARDED) > 256:
+        _GUARDED.clear()
+    _GUARDED[id(schema)] = (schema, guarded)
+    return guarded
 
 
 def _schema_finding(

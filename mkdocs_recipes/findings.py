@@ -182,13 +182,20 @@ CODES: dict[str, Code] = {
         ),
         Code(
             "yaml-not-yaml",
-            Severity.WARNING,
-            "A block labelled yaml holds something else (a shell session, JSON, an env file).",
+            Severity.INFO,
+            "A block labelled yaml holds another format (a shell session or heredoc, JSON, an "
+            "env file, a tool's output, a directory tree, a diff, a template).",
         ),
         Code(
             "yaml-duplicate-key",
             Severity.ERROR,
             "A key is given twice in one mapping of a YAML block (YAML keeps the last).",
+        ),
+        Code(
+            "yaml-alternatives",
+            Severity.INFO,
+            "A key given twice in a block that shows alternatives (parts headed by comments, "
+            "a before/after pair, a list of one key's forms, a counter-example).",
         ),
         Code(
             "values-unknown-key",

@@ -20,7 +20,9 @@ from .placeholders import (
     error_lines,
     fragments_after_elisions,
     quote_placeholder,
+    quote_pointer,
     shown,
+    starts_inside,
     without_callouts,
     without_elisions,
 )
@@ -261,7 +263,7 @@ def _read(
             if elided is not None:
                 return elided, None, tuple(stand_ins)
         for line in error_lines(error):
-            fixed = quote_placeholder(text, line)
+            fixed = quote_placeholder(text, line) or quote_pointer(text, line, error)
             if fixed is not None:
                 text = fixed
                 read_as = shown(text.split("\n")[line])
@@ -269,17 +271,23 @@ def _read(
                 break
         else:
             break
+    if starts_inside(text):
+        # An excerpt that begins inside a parent it does not show: its parts, each under
+        # a parent left out, are what a reader reads.
+        elided = _read_fragments(text, stand_ins, untyped, excerpt=True)
+        if elided is not None:
+            return elided, None, tuple(stand_ins)
     return (), error, tuple(stand_ins)
 
 
 def _read_fragments(
-    text: str, stand_ins: list[StandIn], untyped: bool = False
+    text: str, stand_ins: list[StandIn], untyped: bool = False, excerpt: bool = False
 ) -> tuple[YamlDocument, ...] | None:
     """The documents of an elided block read part by part (None: a part does not parse
     either). Only the part before the first elision is the block's own top level: its
     documents are the block's; the parts after are checked for syntax alone."""
     documents: tuple[YamlDocument, ...] = ()
-    for start, part in fragments_after_elisions(text, stand_ins):
+    for start, part in fragments_after_elisions(text, stand_ins, excerpt=excerpt):
         parsed, error = _parse(part, untyped)
         if error is not None:
             return None

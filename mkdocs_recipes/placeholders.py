@@ -17,17 +17,34 @@ from dataclasses import dataclass
 
 import yaml
 
-#: A whole line that stands for omitted content (after its indentation and any `- `).
-_ELISION_LINE = re.compile(
-    r"""^(?:-[ ]+)?(?:
+#: One mark of omitted content: a run of dots or an ellipsis, one in brackets, or a word
+#: that says so (`<snip>`, `snip`, `<truncated output>`).
+_ELISION_MARK = r"""(?:
         \.{3,}|…
       | \[[ ]*(?:\.{2,}|…)[ ]*\]
       | \([ ]*(?:\.{2,}|…)[ ]*\)
       | \{[ ]*(?:\.{2,}|…)[ ]*\}
       | <[ ]*(?:snip|snipped|truncated|omitted|elided|more|\.{3,}|…)[^<>]*>
+      | (?:snip|snipped|truncated|omitted)
+    )"""
+#: A whole line that stands for omitted content (after its indentation and any `- `): one
+#: or more marks (`...<snip>`, `... snip ...`), or a line of dots alone (a vertical
+#: ellipsis is three lines of `.`).
+_ELISION_LINE = re.compile(
+    rf"""^(?:
+        (?:-[ ]+)?{_ELISION_MARK}(?:[ ]*{_ELISION_MARK})*
+      | \.{{1,2}}
     )[ ]*(?:\#.*)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: `key: | ...`: an elision where a block scalar's content would start.
+_ELIDED_SCALAR = re.compile(r"^(?P<head>.*:[ ]+[|>][-+0-9]*)[ ]+(?:\.{3,}|…)[ ]*$")
+#: A line that starts a block scalar (`key: |`, `- >-`), whose deeper lines are text.
+_SCALAR_HEADER = re.compile(
+    r"""^[ ]*(?:-[ ]+)*(?:[^#'"\s][^#]*?:[ ]+|-[ ]+)?[|>][-+0-9]*[ ]*(?:\#.*)?$"""
+)
+#: What every elision line holds one of.
+_ELISION_HINTS = ("..", "…", "<", ".\n", "snip", "truncated", "omitted")
 
 #: Blanks left for the reader inside a key or a value.
 _TOKEN = re.compile(
@@ -84,18 +101,34 @@ def is_elision_line(line: str) -> bool:
 
 
 def without_elisions(text: str) -> tuple[str, list[StandIn]]:
-    """`text` with each elision line turned into a comment at the same indentation."""
-    if ".." not in text and "…" not in text and "<" not in text:
+    """`text` with each elision line blanked (a blank line is nothing to YAML, inside a
+    mapping, a list or a block scalar alike). A line inside a block scalar is the scalar's
+    text, whatever it says: `...` in a script is not an elision."""
+    lowered = text.lower()
+    if not text.endswith(".") and not any(mark in lowered for mark in _ELISION_HINTS):
         return text, []  # every elision form has one of these
     lines = text.split("\n")
     changes = []
+    scalar_indent: int | None = None  # the indentation of the line that opened a scalar
     for index, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if scalar_indent is not None:
+            if not stripped or indent > scalar_indent:
+                continue  # the block scalar's own text
+            scalar_indent = None
         if line.rstrip() == "..." and _ends_document(lines, index):
             continue  # YAML's own document end marker (Ansible playbooks end with it)
-        if is_elision_line(line):
-            indent = len(line) - len(line.lstrip(" "))
-            lines[index] = " " * indent + "#" + line.strip()
+        elided = _ELIDED_SCALAR.match(line)
+        if elided:
+            lines[index] = elided["head"]
             changes.append(StandIn(index, ELISION, shown(line)))
+            scalar_indent = indent
+        elif is_elision_line(line):
+            lines[index] = ""
+            changes.append(StandIn(index, ELISION, shown(line)))
+        elif _SCALAR_HEADER.match(line):
+            scalar_indent = indent
     return "\n".join(lines), changes
 
 
@@ -120,18 +153,22 @@ def without_callouts(text: str) -> str:
     return "\n".join(lines)
 
 
-def fragments_after_elisions(text: str, stand_ins: list[StandIn]) -> list[tuple[int, str]]:
+def fragments_after_elisions(
+    text: str, stand_ins: list[StandIn], *, excerpt: bool = False
+) -> list[tuple[int, str]]:
     """`text` split where lines were elided, each part on its own, as (its first line's
     index, its text): the lines after an elision belong under a parent the example left
     out, so each part is dedented to its first line (and split again where it closes that
     unknown parent). A part holds only its own lines, so reading all of them costs one
-    reading of the block; the part that starts the block keeps its line numbers."""
+    reading of the block; the part that starts the block keeps its line numbers.
+    `excerpt`: the block starts inside a parent it does not show (see `starts_inside`), so
+    its first part is split where it closes that parent too."""
     lines = text.split("\n")
     cuts = sorted({s.index for s in stand_ins if s.kind == ELISION})
     parts: list[list[int]] = []
     start = 0
     for cut in [*cuts, len(lines)]:
-        parts += _closing(lines, list(range(start, cut)), first=start == 0)
+        parts += _closing(lines, list(range(start, cut)), first=start == 0 and not excerpt)
         start = cut + 1
     texts = []
     for part in parts:
@@ -162,6 +199,23 @@ def _closing(lines: list[str], part: list[int], first: bool) -> list[list[int]]:
             groups.append([])
         groups[-1].append(index)
     return groups
+
+
+def starts_inside(text: str) -> bool:
+    """Whether the block's first line is deeper than a later one: it begins inside a
+    parent it does not show (`          env:` then `        volumes:`), as excerpts of a
+    manifest do. A document's first line is at its top level."""
+    first: int | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if first is None:
+            first = indent
+        elif indent < first:
+            return True
+    return False
 
 
 def shown(line: str) -> str:
@@ -197,6 +251,30 @@ def quote_placeholder(text: str, index: int) -> str | None:
         lines[index] = f"{lead}{_quoted(key)}:{rest}{comment}"
     else:
         return None
+    return "\n".join(lines)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+def quote_pointer(text: str, index: int, error: yaml.YAMLError) -> str | None:
+    """`text` with the value on line `index` quoted when YAML read it as an alias (`*`)
+    that cannot be one: the block defines no anchor, so `autoPromotionSeconds: *int32` (a
+    Go pointer type in a field summary) or `Container Name:  *` (a wildcard in a tool's
+    output) is text, not a reference. None otherwise."""
+    problem = str(getattr(error, "problem", "") or "")
+    if "alias" not in problem and "alphabetic or numeric" not in problem:
+        return None
+    if _ANCHOR.search(text):
+        return None
+    lines = text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    match = _LINE.match(lines[index])
+    if match is None or not match["value"].startswith("*"):
+        return None
+    key = f"{match['key']}: " if match["key"] is not None else ""
+    lines[index] = match["lead"] + key + _quoted(match["value"]) + (match["comment"] or "")
     return "\n".join(lines)
 
 

@@ -17,8 +17,13 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
     findings = []
     for block in blocks:
         pasted = recipe and block.is_values
-        findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         error = block.error
+        other = error is not None and not isinstance(error, YamlTooLarge)
+        if other and other_language(block.block.text) is not None:
+            # Another format: its lines are not YAML's, stood in or not.
+            findings.append(_syntax_finding(block, error, path))
+            continue
+        findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         if isinstance(error, YamlTooLarge):
             findings.append(
                 Finding.of(
@@ -33,7 +38,7 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
         if error is not None:
             findings.append(_syntax_finding(block, error, path))
             continue
-        findings += _duplicates(block, path)
+        findings += _duplicates(block, path, pasted)
     return findings
 
 
@@ -89,16 +94,41 @@ def _odd_indentation(text: str) -> tuple[int, str] | None:
 
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
 _ENV_LINE = re.compile(r"^(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=")
+#: A shell here-document: `cat <<EOF | kubectl apply -f -`, `<<-'END'`.
+_HEREDOC = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+#: The characters `tree` draws folders with.
+_TREE = re.compile("[├└│]")
+#: A unified diff's headers and hunks.
+_DIFF = re.compile(r"^(?:@@ -\d|--- a/|\+\+\+ b/|diff --git )", re.M)
+#: A tool's `Title Case Name:   value` columns (`kubectl describe`), not YAML's `key: value`.
+_COLUMNS = re.compile(r"^[ ]*[A-Z][A-Za-z]*(?: [A-Z]?[A-Za-z]+)*:[ ]{2,}\S")
+#: A Go template's action (`{{ .Values.name }}`, `{{- $x := ...}}`), outside a quoted value.
+_TEMPLATE = re.compile(
+    r"\{\{-?[ ]*(?:[.$]|(?:if|else|end|range|with|define|template|include|block)\b|[A-Z]\w*[ ])"
+)
 
 
 def other_language(text: str) -> tuple[str, str] | None:
-    """(what a yaml-labelled block that does not parse looks like, the label to use)."""
+    """(what a yaml-labelled block that does not parse looks like, the label to use):
+    the marks of another format, which YAML never has."""
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return None
     first = lines[0].lstrip()
     if first.startswith("$ "):
         return f"a shell session (`{first[:40]}`)", "console"
+    heredoc = _HEREDOC.search(text)
+    if heredoc and any(line.strip() == heredoc.group(2) for line in lines):
+        command = next(line.strip() for line in lines if _HEREDOC.search(line))
+        return f"a shell here-document (`{command[:40]}`)", "sh"
+    if _TREE.search(text):
+        return "a directory tree", "text"
+    if _DIFF.search(text):
+        return "a diff", "diff"
+    if sum(1 for line in lines if _COLUMNS.match(line)) >= max(3, len(lines) // 3):
+        return "a tool's output (`Name:   value` columns)", "text"
+    if _TEMPLATE.search(text):
+        return "a Go template (`{{ . }}` actions)", "go-text-template"
     stripped = text.strip()
     if stripped[:1] in "{[" and stripped[-1:] in "}]" and _JSON_KEY.search(stripped):
         # JSON, or JSON with comments: YAML reads plain JSON, so this one has something
@@ -110,18 +140,72 @@ def other_language(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _duplicates(block: YamlBlock, path: str) -> list[Finding]:
-    return [
-        Finding.of(
-            "yaml-duplicate-key",
-            path,
-            block.block.file_line(again),
-            f"`{key}` is given twice in this mapping (first at line "
-            f"{block.block.file_line(first)}); YAML keeps only the last one",
-            "merge the two into one",
+def _duplicates(block: YamlBlock, path: str, pasted: bool) -> list[Finding]:
+    """`pasted`: a recipe's values block, which readers paste whole: never alternatives."""
+    lines = block.block.text.split("\n")
+    findings = []
+    for key, first, again in block.duplicates:
+        reading = None if pasted else _alternatives(lines, key, first, again)
+        where = (
+            f"`{key}` is given twice in this mapping (first at line {block.block.file_line(first)})"
         )
-        for key, first, again in block.duplicates
+        if reading is None:
+            findings.append(
+                Finding.of(
+                    "yaml-duplicate-key",
+                    path,
+                    block.block.file_line(again),
+                    f"{where}; YAML keeps only the last one",
+                    "merge the two into one",
+                )
+            )
+        else:
+            findings.append(
+                Finding.of(
+                    "yaml-alternatives",
+                    path,
+                    block.block.file_line(again),
+                    f"{where}, read as {reading}; pasted whole, YAML keeps only the last",
+                    "show each part in a block of its own, or separate them with `---`",
+                )
+            )
+    return findings
+
+
+#: A comment that says the block shows what not to write.
+_COUNTER_EXAMPLE = re.compile(
+    r"\b(?:wrong|incorrect|invalid|bad|don'?t|do not|avoid|twice|duplicated?|overrides?|wins)\b",
+    re.IGNORECASE,
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _alternatives(lines: list[str], key: str, first: int, again: int) -> str | None:
+    """Why a key given twice is meant (None: it is a mistake a reader would paste). The
+    author shows parts, not one mapping, when a comment heads the second occurrence
+    (`# After:`, `# cluster-west.yaml`, `# or use a raw unit`), when every key at that
+    level is this key, three times or more (a list of one key's forms), or when a comment
+    says the block is what not to write."""
+    level = _indent(lines[again])
+    if any(
+        line.lstrip().startswith("#") and _indent(line) <= level
+        for line in lines[first + 1 : again]
+    ):
+        return "parts headed by comments (alternatives, or a before and an after)"
+    siblings = [
+        line.strip()
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#") and _indent(line) == level
     ]
+    # Three or more: a mistake repeats a key once; a list of forms shows several.
+    if len(siblings) > 2 and all(line.split(":", 1)[0].strip("'\" -") == key for line in siblings):
+        return f"a list of the forms `{key}` can take"
+    if any(_COUNTER_EXAMPLE.search(line) for line in lines if line.lstrip().startswith("#")):
+        return "an example of what not to write"
+    return None
 
 
 def _stand_in(stand_in: StandIn, block: YamlBlock, path: str, pasted: bool) -> Finding:

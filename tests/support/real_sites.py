@@ -34,6 +34,14 @@ class RealSite:
     config: str
     #: Whether the site's build needs the folder to be a git repository.
     git: bool = False
+    #: The engine its project builds it with (`mkdocs` or `properdocs`).
+    engine: str = "mkdocs"
+    #: The file whose `plugins:` gets `recipes` (an `INHERIT`ed base, say); `config`.
+    plugins_in: str = ""
+
+    @property
+    def plugins_file(self) -> str:
+        return self.plugins_in or self.config
 
     @property
     def source(self) -> Path:
@@ -46,6 +54,14 @@ SITES = {
         RealSite("rook", "mkdocs.yml", git=True),
         RealSite("argo-cd", "mkdocs.yml"),
         RealSite("bjw-s-helm-charts", ".ci/mkdocs/mkdocs.yml"),
+        RealSite("argo-workflows", "properdocs.yml", engine="properdocs"),
+        RealSite("argo-rollouts", "mkdocs.yml"),
+        RealSite("trivy-operator", "mkdocs.yml"),
+        RealSite("percona-pxc", "mkdocs.yml", git=True, plugins_in="mkdocs-base.yml"),
+        RealSite("postgres-operator", "mkdocs.yml"),
+        RealSite("homelab", "mkdocs.yml"),
+        RealSite("kops", "mkdocs.yml"),
+        RealSite("openfaas", "mkdocs.yml"),
     )
 }
 
@@ -57,8 +73,7 @@ def copy_real_site(site: RealSite, destination: Path, *, plugin: bool = True) ->
         for name in directories:
             os.chmod(os.path.join(folder, name), 0o755)
     if plugin:
-        config = destination / site.config
-        config.write_text(add_recipes_plugin(config.read_text(encoding="utf-8")))
+        add_recipes_to(destination, site)
     if site.git:
         for command in (
             ["git", "init", "-q"],
@@ -69,27 +84,49 @@ def copy_real_site(site: RealSite, destination: Path, *, plugin: bool = True) ->
     return destination
 
 
+def add_recipes_to(folder: Path, site: RealSite) -> None:
+    """Add `recipes` to the site's configuration, as its README says a user would."""
+    config = folder / site.plugins_file
+    config.write_text(add_recipes_plugin(config.read_text(encoding="utf-8")))
+
+
 def add_recipes_plugin(text: str) -> str:
-    """mkdocs.yml with `- recipes` in its plugins list, edited as text (these files hold
-    `!!python/name` and `!ENV` tags that a YAML round trip would lose)."""
+    """mkdocs.yml with `recipes` first in its plugins (a list or a mapping), edited as text
+    (these files hold `!!python/name` and `!ENV` tags that a YAML round trip would lose);
+    with `macros: {render_by_default: false}` beside it where the site has no macros, and
+    a plugins section (MkDocs' default `search` kept) where it has none."""
     lines = text.split("\n")
-    start = next(i for i, line in enumerate(lines) if re.match(r"^plugins:\s*$", line))
+    starts = [i for i, line in enumerate(lines) if re.match(r"^plugins:\s*$", line)]
+    if not starts:
+        return text.rstrip("\n") + (
+            "\nplugins:\n  - search\n  - macros:\n      render_by_default: false\n  - recipes\n"
+        )
+    start = starts[0]
     item = next(line for line in lines[start + 1 :] if line.strip())
     indent = item[: len(item) - len(item.lstrip())]
+    mapping = not item.lstrip().startswith("-")
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "-"))):
         end += 1
     block = "\n".join(lines[start:end])
-    added = [f"{indent}- recipes"]
-    if not re.search(r"^\s*- macros\b", block, re.M):
-        added.append(f"{indent}- macros:\n{indent}    render_by_default: false")
+    if mapping:
+        added = [f"{indent}recipes: {{}}"]
+        if not re.search(rf"^{indent}macros:", block, re.M):
+            added.append(f"{indent}macros:\n{indent}  render_by_default: false")
+    else:
+        added = [f"{indent}- recipes"]
+        if not re.search(r"^\s*- macros\b", block, re.M):
+            added.append(f"{indent}- macros:\n{indent}    render_by_default: false")
     return "\n".join([*lines[: start + 1], *added, *lines[start + 1 :]])
 
 
 def environment() -> dict[str, str]:
+    # Without `CI`, as the sites' own local builds run (percona-pxc's git-committers plugin
+    # is enabled by `!ENV [CI, false]`, and then asks GitHub's API).
     return {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "CI"},
         "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
         "MKDOCS_RECIPES_OFFLINE": "1",
         # argo-cd's site_url is `!ENV READTHEDOCS_CANONICAL_URL`.
         "READTHEDOCS_CANONICAL_URL": "https://argo-cd.readthedocs.io/en/stable/",
@@ -97,9 +134,11 @@ def environment() -> dict[str, str]:
 
 
 def build(folder: Path, site: RealSite) -> subprocess.CompletedProcess:
-    """`mkdocs build` as the site's project runs it (from the folder holding its files)."""
+    """`mkdocs build` (or `properdocs build`) as the site's project runs it (from the
+    folder holding its files)."""
+    command = [sys.executable, "-m", site.engine, "build", "-f", site.config]
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", site.config, "-d", str(folder / "_site")],
+        [*command, "-d", str(folder / "_site")],
         cwd=folder,
         capture_output=True,
         text=True,

@@ -1,0 +1,179 @@
+"""The model of documentation YAML (docs/guide/values-checks.md, "Documentation YAML"): a
+block is a document a reader copies whole, or an excerpt a reader reads. One test per
+class of block that real sites taught us is documentation, each with a made-up example
+in the shape met on a public site, and the mistakes that must still fail a build."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_recipes.analysis import analyse_page
+from mkdocs_recipes.flux import FluxSettings
+
+RECIPE_HEAD = """\
+---
+title: Demo
+helm_chart_name: demo
+helm_chart_version: 1.0.0
+helm_chart_repo_url: https://charts.example.org/
+helmrelease_namespace: demo
+---
+
+"""
+
+
+def judged(body: str, page: str = "") -> list[tuple[int, str, str]]:
+    """(line in the block, code, severity) of every finding of a page holding `body` in
+    one yaml block (line 1 is the block's first line)."""
+    text = page + "```yaml\n" + body + "\n```\n"
+    offset = text.count("\n", 0, text.index("```yaml")) + 1
+    # As the build judges a page mkdocs-macros rendered (here: to itself).
+    state = analyse_page(text, "p.md", FluxSettings(), render=lambda shown: shown)
+    return [(f.line - offset, f.code, f.severity.value) for f in state.findings]
+
+
+def failing(found: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    return [(line, code) for line, code, level in found if level != "info"]
+
+
+# Class 2: excerpts at several depths, and the marks of what was left out.
+
+EXCERPTS = {
+    "a container's env, then the pod's volumes": (
+        "          env:\n          - name: LOG_LEVEL\n            value: debug\n"
+        "        volumes:\n        - name: data\n          emptyDir: {}"
+    ),
+    "the same with an elision between": (
+        "          env:\n          - name: LOG_LEVEL\n            value: debug\n"
+        "          ...\n        volumes:\n        - name: data"
+    ),
+    "an elision with a word as the first line": (
+        "...<snip>\n  metrics:\n  - name: errors\n    interval: 30s\n"
+    ),
+    "a vertical ellipsis between two objects": (
+        "spec:\n  api:\n    loadBalancer: {}\n\n.\n.\n.\n\napiVersion: kops.k8s.io/v1alpha2\n"
+        "kind: InstanceGroup"
+    ),
+    "an elision where a block scalar starts": "_example: | ...\nreplicas: 2",
+    "a word inside a block scalar, at the margin": (
+        "  content: |\n    #!/bin/sh\n    -----BEGIN CERTIFICATE-----\nsnip\n"
+        "    -----END CERTIFICATE-----\n    update-ca-certificates"
+    ),
+}
+
+
+@pytest.mark.parametrize("body", EXCERPTS.values(), ids=EXCERPTS.keys())
+def test_an_excerpt_a_reading_as_fragments_explains_fails_nothing(body: str) -> None:
+    assert failing(judged(body)) == []
+
+
+def test_dots_inside_a_block_scalar_are_its_text_not_an_elision() -> None:
+    assert judged("script: |\n  echo start\n  ...\n  echo done") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        # An item indented one column less than its siblings: a fragment cannot explain
+        # the `selector:` three columns under a `- ` at column 1.
+        (
+            "  - version: 1.4.0\n    selector:\n      app: x\n - version: 1.5.0\n"
+            "    selector:\n      app: x",
+            4,
+        ),
+        # A document at its top level, mis-indented: what a reader pastes fails.
+        ("steps:\n- setWeight: 20\n- setCanaryScale: replicas: 1", 3),
+    ],
+)
+def test_a_mistake_no_reading_as_fragments_explains_still_fails(body: str, line: int) -> None:
+    assert failing(judged(body)) == [(line, "yaml-syntax")]
+
+
+# Class 3: a key given twice that the author meant.
+
+MEANT = {
+    "two files, each headed by its name": (
+        "# cluster-east.yaml\nregion: us-east-1\nreplicas: 3\n\n"
+        "# cluster-west.yaml\nregion: us-west-2\nreplicas: 2"
+    ),
+    "a before and an after": (
+        "# before\nspec:\n  databases:\n    foo: db_owner\n\n# after\nspec:\n  databases:\n"
+        "    foo: foo_owner"
+    ),
+    "alternatives of a nested key": (
+        "spec:\n  # run a container as a hook\n  hooks:\n  - name: a.service\n\n"
+        "  # or disable a unit\n  hooks:\n  - name: b.service\n    disabled: true"
+    ),
+    "a list of the forms one key takes": (
+        "image: ami-00579fbb15b954340\nimage: 099720109477/ubuntu/images/focal\n"
+        "image: ssm:/aws/service/canonical/ubuntu/ami-id"
+    ),
+    "an example that says it is wrong": (
+        "# Incorrect: the same key twice; the second one wins\nmetadata:\n  name: a\n"
+        "metadata:\n  name: b"
+    ),
+}
+
+
+@pytest.mark.parametrize("body", MEANT.values(), ids=MEANT.keys())
+def test_a_key_given_twice_on_purpose_is_info(body: str) -> None:
+    found = judged(body)
+    assert failing(found) == []
+    assert {code for _, code, _ in found} == {"yaml-alternatives"}
+
+
+def test_a_key_given_twice_by_mistake_still_fails() -> None:
+    body = (
+        "apiVersion: ceph.rook.io/v1\nkind: CephBlockPool\nmetadata:\n  name: pool\n"
+        "spec:\n  replicated:\n    size: 3\nspec:\n  parameters:\n    pg_num: '128'"
+    )
+    assert failing(judged(body)) == [(8, "yaml-duplicate-key")]
+
+
+def test_a_recipe_values_block_given_a_key_twice_fails_whatever_its_comments() -> None:
+    body = (
+        "    # ingress\n    ingress:\n      enabled: true\n    # again\n    ingress:\n"
+        "      enabled: false"
+    )
+    assert failing(judged(body, RECIPE_HEAD)) == [(5, "yaml-duplicate-key")]
+
+
+# Class 4: text of another format, fenced as yaml: a wrong label, info.
+
+OTHER_FORMATS = {
+    "a heredoc": "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n"
+    "  name: demo\nEOF",
+    "a heredoc piped": "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Service\n"
+    "metadata:\n  name: web\nEOF",
+    "a directory tree": "charts/\n├── Chart.yaml\n├── templates\n│   └── deployment.yaml\n"
+    "└── values.yaml: the defaults",
+    "a tool's output": "Name:         web-7d9\nNamespace:    demo\nPriority:     0\n"
+    "Labels:       app=web\n              tier=front\nStatus:       Running\n"
+    "Container Name:  *\n  Policy: x: y",
+    "a diff": "--- a/values.yaml\n+++ b/values.yaml\n@@ -1,2 +1,2 @@\n-replicas: 1\n+replicas: 2\n"
+    " image: {tag: x",
+    "a Go template": "kind: InstanceGroup\nmetadata:\n  name: nodes\nspec:\n"
+    "  image: {{ ChannelRecommendedImage .cloud .kubernetesVersion }}\n"
+    "  subnets:\n  - {{.awsRegion}}a",
+}
+
+
+@pytest.mark.parametrize("body", OTHER_FORMATS.values(), ids=OTHER_FORMATS.keys())
+def test_another_format_fenced_as_yaml_is_info_naming_it(body: str) -> None:
+    found = judged(body)
+    assert [(code, level) for _, code, level in found] == [("yaml-not-yaml", "info")], found
+
+
+def test_a_field_summary_with_pointer_types_reads_as_placeholders() -> None:
+    body = (
+        "spec:\n  strategy:\n    blueGreen:\n      autoPromotionEnabled: boolean\n"
+        "      autoPromotionSeconds: *int32\n      previewService: string"
+    )
+    found = judged(body)
+    assert failing(found) == []
+    assert [(line, code) for line, code, _ in found] == [(5, "yaml-placeholder")]
+
+
+def test_an_alias_of_a_defined_anchor_is_still_an_alias() -> None:
+    body = "base: &base\n  a: 1\nother: *missing"
+    assert failing(judged(body)) == [(3, "yaml-syntax")]

@@ -555,12 +555,12 @@ def snippet_api_findings(pages: list[CheckedPage], site: SiteLinks, release: str
     docs = Path(site.docs_dir).resolve()
     files: list[Path] = []
     for page in pages:
-        for file in site.snippets.included(page.markdown):
-            if file not in files:
-                files.append(file)
-    for file in site.snippets.appended():
-        if file not in files:
-            files.append(file)
+        for part in site.snippets.included(page.markdown):
+            if part.path not in files:
+                files.append(part.path)
+    for part in site.snippets.appended():
+        if part.path not in files:
+            files.append(part.path)
     findings: list[Finding] = []
     for file in files:
         if file.suffix.lower() not in (".md", ".markdown"):

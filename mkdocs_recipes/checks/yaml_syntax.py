@@ -18,13 +18,8 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
     for block in blocks:
         pasted = recipe and block.is_values
         error = block.error
-        other = error is not None and not isinstance(error, YamlTooLarge)
-        if other and other_language(block.block.text) is not None:
-            # Another format: its lines are not YAML's, stood in or not.
-            findings.append(_syntax_finding(block, error, path))
-            continue
-        findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         if isinstance(error, YamlTooLarge):
+            findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
             findings.append(
                 Finding.of(
                     "yaml-too-large",
@@ -35,6 +30,13 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
                 )
             )
             continue
+        if (error is not None or block.stand_ins or block.duplicates) and other_language(
+            block.block.text, parsed=error is None
+        ) is not None:
+            # Another format: its lines are not YAML's, stood in, repeated or not.
+            findings.append(_other_format(block, path))
+            continue
+        findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         if error is not None:
             findings.append(_syntax_finding(block, error, path))
             continue
@@ -42,17 +44,18 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
     return findings
 
 
+def _other_format(block: YamlBlock, path: str) -> Finding:
+    looks, label = other_language(block.block.text) or ("another format", "text")
+    return Finding.of(
+        "yaml-not-yaml",
+        path,
+        block.block.fence_line,
+        f"this block is labelled yaml but holds {looks}, so it is not checked as YAML",
+        f"label the fence `{label}`",
+    )
+
+
 def _syntax_finding(block: YamlBlock, error: Exception, path: str) -> Finding:
-    other = other_language(block.block.text)
-    if other is not None:
-        looks, label = other
-        return Finding.of(
-            "yaml-not-yaml",
-            path,
-            block.block.fence_line,
-            f"this block is labelled yaml but holds {looks}, so it is not checked as YAML",
-            f"label the fence `{label}`",
-        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = block.block.file_line(mark.line) if mark else block.block.first_line
     problem = getattr(error, "problem", None) or str(error)
@@ -108,9 +111,11 @@ _TEMPLATE = re.compile(
 )
 
 
-def other_language(text: str) -> tuple[str, str] | None:
-    """(what a yaml-labelled block that does not parse looks like, the label to use):
-    the marks of another format, which YAML never has."""
+def other_language(text: str, parsed: bool = False) -> tuple[str, str] | None:
+    """(what a yaml-labelled block looks like, the label to use): the marks of another
+    format, which YAML never has. `parsed`: the block reads as YAML (with keys given
+    twice, or stand-ins); then only the marks YAML text cannot have count, not JSON or
+    `NAME=value` lines, which YAML reads too."""
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return None
@@ -129,6 +134,8 @@ def other_language(text: str) -> tuple[str, str] | None:
         return "a tool's output (`Name:   value` columns)", "text"
     if _TEMPLATE.search(text):
         return "a Go template (`{{ . }}` actions)", "go-text-template"
+    if parsed:
+        return None
     stripped = text.strip()
     if stripped[:1] in "{[" and stripped[-1:] in "}]" and _JSON_KEY.search(stripped):
         # JSON, or JSON with comments: YAML reads plain JSON, so this one has something
@@ -144,7 +151,12 @@ def _duplicates(block: YamlBlock, path: str, pasted: bool) -> list[Finding]:
     """`pasted`: a recipe's values block, which readers paste whole: never alternatives."""
     lines = block.block.text.split("\n")
     findings = []
+    elided = sorted(s.index for s in block.stand_ins if s.kind == ELISION)
     for key, first, again in block.duplicates:
+        if any(first < index < again for index in elided):
+            # Lines were left out between the two: they belong to two excerpts (two
+            # objects shown with `...` between them), not to one mapping.
+            continue
         reading = None if pasted else _alternatives(lines, key, first, again)
         where = (
             f"`{key}` is given twice in this mapping (first at line {block.block.file_line(first)})"

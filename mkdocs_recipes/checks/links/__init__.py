@@ -31,7 +31,7 @@ from ...findings import Finding
 from ...suggest import Suggestions
 from .prose import external, prose_lines
 from .references import closest, definitions, undefined_references
-from .snippets import Snippets, snippet_folders
+from .snippets import SnippetPart, Snippets, snippet_folders
 from .syntax import inline_targets, link_targets, malformed
 from .targets import LinkedPage, SiteLinks, broken_for, judge_target
 
@@ -60,15 +60,15 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
     suspects: list[_Suspect] = []
     appended = site.snippets.appended()
     auto_defined: set[str] = set()
-    for file in appended:
-        auto_defined |= definitions(site.snippets.text(file))
-    including: dict[Path, list[LinkedPage]] = {}
+    for appended_part in appended:
+        auto_defined |= definitions(site.snippets.text(appended_part))
+    including: dict[Path, list[tuple[LinkedPage, SnippetPart]]] = {}
     defined_by_page: list[tuple[LinkedPage, set[str]]] = []
     site_labels: set[str] = set(auto_defined)
     for page in site.pages:
         snippets = site.snippets.included(page.markdown)
         for snippet in snippets:
-            including.setdefault(snippet, []).append(page)
+            including.setdefault(snippet.path, []).append((page, snippet))
         defined = definitions(page.source) | definitions(page.markdown) | auto_defined
         for snippet in snippets:
             defined |= definitions(site.snippets.text(snippet))
@@ -77,8 +77,8 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
     site_suggestions = Suggestions(site_labels)
     for page, defined in defined_by_page:
         suspects += _page_suspects(page, site, defined, site_labels, site_suggestions)
-    for snippet, pages in sorted(including.items()):
-        suspects += _snippet_suspects(snippet, pages, site)
+    for file, parts in sorted(including.items()):
+        suspects += _snippet_suspects(file, parts, site)
     findings = []
     for suspect in suspects:
         if _stands(suspect, render):
@@ -132,6 +132,11 @@ def _page_suspects(
         page_suggestions = Suggestions(defined)
         for reference in undefined_references(page.source, defined):
             close = closest(reference.written.lower(), page_suggestions, site_suggestions)
+            # Judged where the page (with what it includes) writes reference links, or
+            # where a defined label is close enough to be the one meant: elsewhere,
+            # brackets are prose (a pull request title's `[Networking][cilium]`).
+            if not defined and close is None:
+                continue
             suspect(
                 "link-reference-undefined",
                 reference.line,
@@ -193,10 +198,18 @@ def _links_hold(target: str) -> Callable[[Any], bool]:
     return lambda rendered: target in rendered.links
 
 
-def _snippet_suspects(snippet: Path, pages: list[LinkedPage], site: SiteLinks) -> list[_Suspect]:
-    """Relative links in a snippet resolve against each page that includes it."""
+def _snippet_suspects(
+    snippet: Path, including: list[tuple[LinkedPage, SnippetPart]], site: SiteLinks
+) -> list[_Suspect]:
+    """Relative links in a snippet resolve against each page that includes it: the pages
+    whose part of it (the whole file, a section, some lines) holds the link's line."""
     suspects = []
-    for line in prose_lines(site.snippets.text(snippet), "]("):
+    whole = site.snippets.text(snippet)
+    kept = {part: part.keeps(whole) for _, part in including}
+    for line in prose_lines(whole, "]("):
+        pages = [page for page, part in including if kept[part][line.number - 1]]
+        if not pages:
+            continue
         for target in inline_targets(line.text):
             if not target or external(target) or target.startswith(("/", "#")):
                 continue

@@ -1,9 +1,12 @@
 """Reference-style links (`[text][label]`, `[label][]`) whose label is defined nowhere.
 
 Brackets are everywhere in prose that is not about links (release notes write
-`[#1234][someone]`), so a label is only judged on a site that writes reference
-definitions at all: on the page, in what it includes, or anywhere on the site. Then an
-undefined one is a typo worth a warning, with the closest defined label as a hint.
+`[#1234][someone]`, pull request titles `[Networking][cilium]`, code `root["a"]["b"]`),
+so a label is judged only on a page that writes reference links itself (on the page or
+in what it includes), or where a label defined on the site is close enough to be the one
+meant; and never brackets that hold no label (an issue number, a quoted string, a
+number). Then an undefined one is a typo worth a warning, with the closest label as a
+hint.
 """
 
 from __future__ import annotations
@@ -45,8 +48,17 @@ def undefined_references(source: str, defined: set[str]) -> Iterator[Reference]:
             name = label(written)
             if not name or name in defined or name.startswith("^"):
                 continue
+            if not _may_be_label(written):
+                continue
             literal = f"][{match.group(2)}]" if match.group(2) else "][]"
             yield Reference(line.number, written, literal)
+
+
+def _may_be_label(written: str) -> bool:
+    """Whether brackets hold what an author writes as a label: not an issue number
+    (`#4821`), not a quoted string (`root["double"]`), not a number (`[0][1]`)."""
+    text = written.strip()
+    return bool(text) and text[0] not in "#\"'" and not text.isdigit()
 
 
 def closest(name: str, page: Suggestions, site: Suggestions) -> str | None:

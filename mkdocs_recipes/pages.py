@@ -141,16 +141,27 @@ def code_blocks(source: str, first_line: int = 1) -> list[CodeBlock]:
         fence = match["fence"]
         language, attributes, classes = parse_info(match["info"])
         mark, length = fence[0], len(fence)
-        end = len(lines)
-        while position < len(fence_lines):
-            candidate = fence_lines[position]
-            position += 1
-            # Closed by a line of only that fence character, at least as many, and
-            # blanks around them.
-            closing = lines[candidate].strip(" \t")
-            if len(closing) >= length and not closing.strip(mark):
+        end = None
+        for ahead in range(position, len(fence_lines)):
+            candidate = fence_lines[ahead]
+            # Closed, as pymdownx.superfences closes it, by a line of only that fence
+            # character, at least as many, at the opening's own indentation.
+            line = lines[candidate]
+            closing = line.strip(" \t")
+            opened_at = len(line) - len(line.lstrip(" \t"))
+            if (
+                len(closing) >= length
+                and not closing.strip(mark)
+                and line[:opened_at] == match["indent"]
+            ):
                 end = candidate
+                position = ahead + 1
                 break
+        if end is None:
+            # Never closed at its indentation: Python-Markdown shows its lines as text
+            # (a fence indented by one space after a paragraph), and the next fence
+            # line may open a block of its own.
+            continue
         body = lines[index + 1 : end]
         if indent:
             pad = " " * indent

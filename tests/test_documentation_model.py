@@ -193,3 +193,46 @@ def test_a_field_summary_with_pointer_types_reads_as_placeholders() -> None:
 def test_an_alias_of_a_defined_anchor_is_still_an_alias() -> None:
     body = "base: &base\n  a: 1\nother: *missing"
     assert failing(judged(body)) == [(3, "yaml-syntax")]
+
+
+# Class 7: fences paired as Python-Markdown (pymdownx.superfences) pairs them.
+
+
+def test_a_fence_indented_by_one_space_is_text_and_the_next_fences_pair_differently() -> None:
+    import markdown
+
+    from mkdocs_recipes.pages import code_blocks
+
+    page = (
+        'Rules to add:\n\n ```yaml\n- apiGroups: ["networking.k8s.io"]\n  resources:\n'
+        '    - networkpolicies\n```\n\n```yaml\n- apiGroups:\n      - ""\n    resources:\n'
+        "      - resourcequota\n```\n"
+    )
+    # What MkDocs renders: no YAML block at all (a paragraph, then a plain code block
+    # that holds the second fence line as text).
+    html = markdown.markdown(page, extensions=["pymdownx.superfences"])
+    assert "```yaml" in html and "language-yaml" not in html
+    assert [block.language for block in code_blocks(page)] == [None]
+    assert analyse_page(page, "p.md", FluxSettings()).findings == []
+
+
+# Class 10: what a finding names.
+
+
+def test_a_values_key_that_begins_with_a_no_break_space_says_so() -> None:
+    import yaml
+
+    from mkdocs_recipes.charts.archive import Chart
+    from mkdocs_recipes.charts.values_model import values_model
+    from mkdocs_recipes.checks.values import check_values_blocks
+    from mkdocs_recipes.fragments import read_yaml_block
+    from mkdocs_recipes.pages import code_blocks
+
+    defaults = {"config": {"clientID": "x", "clientSecret": "y"}}
+    chart = Chart("demo", "1.0.0", None, yaml.safe_dump(defaults), defaults, None)
+    page = "```yaml\n    config:\n      \u00a0clientID: a\n      clientSecret: b\n```\n"
+    blocks = [read_yaml_block(block) for block in code_blocks(page)]
+    (finding,) = check_values_blocks(blocks, values_model(chart), "p.md")
+    assert finding.code == "values-unknown-key" and finding.line == 3
+    assert "no-break space (U+00A0)" in finding.message
+    assert finding.hint == "write `clientID` with ordinary characters"

@@ -368,6 +368,29 @@ def _shape_hint(child: ValuesNode) -> str:
     return f"write a single value, like the chart's default `{default.strip()}`"
 
 
+#: Characters that look like nothing, or like a space, in a key.
+_INVISIBLE = (
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
+    "\u202f\u205f\u3000\ufeff\t "
+)
+_INVISIBLE_NAMES = {
+    "\u00a0": "a no-break space (U+00A0)",
+    "\u200b": "a zero-width space (U+200B)",
+    "\ufeff": "a byte order mark (U+FEFF)",
+    "\u3000": "an ideographic space (U+3000)",
+    "\t": "a tab",
+    " ": "a space",
+}
+
+
+def _odd_characters(key: str) -> str | None:
+    """What invisible or space-like character `key` holds, named (None: none)."""
+    for character in key:
+        if character in _INVISIBLE:
+            return _INVISIBLE_NAMES.get(character, f"a space-like character U+{ord(character):04X}")
+    return None
+
+
 def _unknown(
     key: str,
     key_node: yaml.Node,
@@ -379,6 +402,19 @@ def _unknown(
     shown = (*context.prefix, *path)
     where = f"`{'.'.join(shown)}`" if shown else "the top level"
     siblings = list(node.children)
+    odd = _odd_characters(key)
+    if odd and key.strip(_INVISIBLE) in siblings:
+        # `\u00a0clientID` looks like `clientID` on the page: name what makes it another key.
+        context.report(
+            "values-unknown-key",
+            key_node,
+            f"`{key}` is not a key at {where} in {model.label}: it holds {odd}, which "
+            "makes it another key than "
+            f"`{key.strip(_INVISIBLE)}`",
+            f"write `{key.strip(_INVISIBLE)}` with ordinary characters",
+            (*path, key),
+        )
+        return
     close = difflib.get_close_matches(key, siblings, n=2, cutoff=0.75)
     # One close key and no other: renaming to it is likely right, but a person decides.
     fix = Fix("key", key, close[0], safe=False) if len(close) == 1 else None

@@ -90,6 +90,12 @@ def analyse_page(
             for file in (includes.directive_files(block.text) if includes else None) or ():
                 state.findings += _included_file_findings(file, state.settings)
             continue
+        included = getattr(render, "included_file", None)
+        shown = included(block.text) if included is not None else None
+        if shown is not None:
+            # A block that one Jinja include fills is judged as what it becomes: that file.
+            state.findings += _included_file_findings(shown, state.settings)
+            continue
         blocks.append(block)
     rendered = [_rendered(b, render) for b in blocks]
     # A page of examples is judged on its blocks' nodes (syntax, duplicate keys, Flux
@@ -200,8 +206,14 @@ def _included_file_findings(file: IncludedFile, settings: FluxSettings) -> list[
 
 
 def _rendered(block: CodeBlock, render: Callable[[str], str] | None) -> CodeBlock | None:
-    """The block as readers see it; None when its Jinja cannot be filled in line for line."""
-    if not block.has_template:
+    """The block as readers see it; None when its Jinja cannot be filled in line for line.
+    The site's own tag syntax says what is Jinja (`[[% include %]]` on a site whose
+    macros use those delimiters; `{{ }}` there is text, Helm's)."""
+    starts = getattr(render, "starts", None)
+    if starts is not None:
+        if not any(mark in block.text for mark in starts):
+            return block
+    elif not block.has_template:
         return block
     if render is None:
         return None

@@ -391,11 +391,56 @@ def macros_render(render_by_default: bool, meta: dict[str, Any]) -> bool:
     return bool(render_by_default)
 
 
+class JinjaRenderer:
+    """Fills in a block's Jinja with the page's variables, as mkdocs-macros will, in the
+    site's own Jinja syntax (`j2_variable_start_string: '[[['` and the like)."""
+
+    def __init__(self, env: Any, variables: dict[str, Any], page: Any) -> None:
+        self.env, self.variables, self.page = env, variables, page
+        self.meta = getattr(page, "meta", None) or {}
+        #: What opens a tag in this syntax: a block holding none has nothing to fill in.
+        self.starts = tuple(
+            mark
+            for mark in (
+                getattr(env, "variable_start_string", "{{"),
+                getattr(env, "block_start_string", "{%"),
+                getattr(env, "line_statement_prefix", None),
+            )
+            if mark
+        )
+
+    def __call__(self, text: str) -> str:
+        context = {**self.variables, **self.meta, "page": self.page}
+        return str(self.env.from_string(text).render(**context))
+
+    def included_file(self, text: str) -> Any:
+        """The file a block shows when its whole text is one include tag of the site's
+        syntax (`[[% include 'examples/app.yaml' %]]`), as an `IncludedFile` to check as
+        that file, at its own lines; None otherwise, or when the site's loader does not
+        have it."""
+        import re
+
+        from .included_files import IncludedFile
+
+        start = getattr(self.env, "block_start_string", "{%")
+        end = getattr(self.env, "block_end_string", "%}")
+        stripped = text.strip()
+        if not (stripped.startswith(start) and stripped.endswith(end)) or "\n" in stripped:
+            return None
+        inner = stripped[len(start) : len(stripped) - len(end)].strip("-+ \t")
+        match = re.fullmatch(r"include[ \t]+(['\"])([^'\"]{1,500})\1", inner)
+        loader = getattr(self.env, "loader", None)
+        if match is None or loader is None:
+            return None
+        try:
+            source, filename, _ = loader.get_source(self.env, match.group(2))
+        except Exception:  # not found, or not readable: mkdocs-macros reports it
+            return None
+        if not filename or not str(filename).endswith((".yaml", ".yml")):
+            return None  # a packaged or generated include: its text is not a file to fix
+        return IncludedFile(Path(filename), source)
+
+
 def jinja_renderer(env: Any, variables: dict[str, Any], page: Any) -> Render:
     """Fills in a block's Jinja with the page's variables, as mkdocs-macros will."""
-    meta = getattr(page, "meta", None) or {}
-
-    def render(text: str) -> str:
-        return env.from_string(text).render(**{**variables, **meta, "page": page})
-
-    return render
+    return JinjaRenderer(env, variables, page)

@@ -236,3 +236,32 @@ def test_a_values_key_that_begins_with_a_no_break_space_says_so() -> None:
     assert finding.code == "values-unknown-key" and finding.line == 3
     assert "no-break space (U+00A0)" in finding.message
     assert finding.hint == "write `clientID` with ordinary characters"
+
+
+def test_shell_lines_fenced_as_yaml_are_info() -> None:
+    body = (
+        "# set the API address\nKUBE_CLUSTER=$(kubectl config view --minify -o "
+        "jsonpath='{.clusters[0].name}')\n"
+        'API_SERVER=$(kubectl config view -o jsonpath="{.clusters[?(@.name==\\"$KUBE_CLUSTER'
+        '\\")].cluster.server}")\n\n# create the account\nkubectl apply -f deploy/crd.yaml\n'
+        "KUBE_TOKEN=$(kubectl get secret x -o jsonpath='{.data.token}' | base64 --decode )"
+    )
+    assert judged(body) == [(0, "yaml-not-yaml", "info")]
+
+
+def test_a_closing_fence_indented_differently_runs_the_block_on_and_says_so() -> None:
+    page = (
+        "# Spec\n\n```yaml\nspec:\n  checks:\n    - id: '1.2'\n ```\n\nThe logic, in prose.\n\n"
+        "```\nlater\n```\n"
+    )
+    found = analyse_page(page, "p.md", FluxSettings()).findings
+    assert [(f.line, f.code) for f in found] == [(7, "yaml-syntax")]
+    assert "does not close the block" in found[0].message
+
+
+def test_a_diff_without_headers_is_a_diff() -> None:
+    body = (
+        "functions:\n  my-function:\n-   lang: golang-middleware\n"
+        "+   lang: golang-middleware@0.9.0\n    handler: ./my-function"
+    )
+    assert judged(body) == [(0, "yaml-not-yaml", "info")]

@@ -56,6 +56,26 @@ def _other_format(block: YamlBlock, path: str) -> Finding:
 
 
 def _syntax_finding(block: YamlBlock, error: Exception, path: str) -> Finding:
+    stray = next(
+        (
+            index
+            for index, line in enumerate(block.block.text.split("\n"))
+            if len(line.strip()) >= 3 and not line.strip().strip("`~") and line != line.lstrip()
+        ),
+        None,
+    )
+    if stray is not None:
+        # What the page shows: Python-Markdown closes a fence only at its own
+        # indentation, so the block runs on past this line, prose and all.
+        return Finding.of(
+            "yaml-syntax",
+            path,
+            block.block.file_line(stray),
+            f"this fence line is indented differently from the block's opening fence (line "
+            f"{block.block.fence_line}), so it does not close the block: the page shows "
+            "what follows as part of this YAML block",
+            "indent the closing fence exactly as the opening one",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = block.block.file_line(mark.line) if mark else block.block.first_line
     problem = getattr(error, "problem", None) or str(error)
@@ -103,8 +123,16 @@ _HEREDOC = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _TREE = re.compile("[├└│]")
 #: A unified diff's headers and hunks.
 _DIFF = re.compile(r"^(?:@@ -\d|--- a/|\+\+\+ b/|diff --git )", re.M)
+#: A diff without headers: an added line (`+   lang: x@0.9.0`); YAML never starts one so.
+_ADDED_LINE = re.compile(r"^\+[ ]+\S", re.M)
+_REMOVED_LINE = re.compile(r"^-[ ]+\S", re.M)
 #: A tool's `Title Case Name:   value` columns (`kubectl describe`), not YAML's `key: value`.
 _COLUMNS = re.compile(r"^[ ]*[A-Z][A-Za-z]*(?: [A-Z]?[A-Za-z]+)*:[ ]{2,}\S")
+#: A line with YAML's structure: a list item, a key (`key:` then a blank or the end), or a
+#: flow collection.
+_STRUCTURE = re.compile(
+    r"^[ ]*(?:-(?:[ ]|$)|[\[{]|[^\s#'\"][^#]*?:(?:[ ]|$)|['\"][^'\"]*['\"][ ]*:)"
+)
 #: A Go template's action (`{{ .Values.name }}`, `{{- $x := ...}}`), outside a quoted value.
 _TEMPLATE = re.compile(
     r"\{\{-?[ ]*(?:[.$]|(?:if|else|end|range|with|define|template|include|block)\b|[A-Z]\w*[ ])"
@@ -128,7 +156,7 @@ def other_language(text: str, parsed: bool = False) -> tuple[str, str] | None:
         return f"a shell here-document (`{command[:40]}`)", "sh"
     if _TREE.search(text):
         return "a directory tree", "text"
-    if _DIFF.search(text):
+    if _DIFF.search(text) or (_ADDED_LINE.search(text) and _REMOVED_LINE.search(text)):
         return "a diff", "diff"
     if sum(1 for line in lines if _COLUMNS.match(line)) >= max(3, len(lines) // 3):
         return "a tool's output (`Name:   value` columns)", "text"
@@ -144,6 +172,13 @@ def other_language(text: str, parsed: bool = False) -> tuple[str, str] | None:
     content = [line for line in lines if not line.lstrip().startswith("#")]
     if content and all(_ENV_LINE.match(line) for line in content):
         return "an environment file (`NAME=value` lines)", "sh"
+    if content and not any(_STRUCTURE.match(line) for line in content):
+        # Not one `key: value`, `- item` or flow collection: whatever it is, it is no
+        # YAML document (shell lines `NAME=$(kubectl ...)`, prose, a list of words).
+        shell = any(_ENV_LINE.match(line) for line in content)
+        return ("shell lines" if shell else "text with no YAML structure"), (
+            "sh" if shell else "text"
+        )
     return None
 
 

@@ -1,0 +1,71 @@
+"""Real sites III: how a site is built decides what its pages show, and the plugin follows
+it: mkdocs-macros in the site's own Jinja syntax, includes that fill a block. Each test
+builds a small site for real (`mkdocs build --strict`) and checks it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support.site import Site
+
+pytestmark = pytest.mark.slow
+
+OFFLINE = {"MKDOCS_RECIPES_OFFLINE": "1"}
+#: mkdocs-macros in square brackets, so that Helm's `{{ }}` in pages stays text.
+SQUARE = {
+    "j2_block_start_string": "[[%",
+    "j2_block_end_string": "%]]",
+    "j2_variable_start_string": "[[[",
+    "j2_variable_end_string": "]]]",
+    "include_dir": "snippets",
+}
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx
+"""
+
+
+def square_site(tmp_path) -> Site:
+    site = Site(tmp_path, plugins=["recipes", {"macros": SQUARE}])
+    site.write("snippets/examples/deployment.yaml", DEPLOYMENT)
+    site.page(
+        "deploy.md",
+        "# Deploy\n\n```yaml\n[[% include 'examples/deployment.yaml' %]]\n```\n\n"
+        "A Helm template, shown as text:\n\n```yaml\nname: {{ .Values.name }}\n"
+        "image: {{ .Values.image | quote }}\n```\n\nRelease [[[ config.site_name ]]].\n",
+    )
+    return site
+
+
+def test_includes_in_the_sites_own_jinja_syntax_are_judged_as_the_file(tmp_path) -> None:
+    site = square_site(tmp_path)
+    built = site.build(strict=True, env=OFFLINE)
+    assert built.ok, built.output
+    assert "kind: Deployment" in built.html("deploy") or "Deployment" in built.html("deploy")
+    checked = site.run("mkdocs_recipes", "check", "--format", "json", env=OFFLINE)
+    start = checked.output.index("{\n")
+    assert json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"] == []
+
+
+def test_a_mistake_in_a_file_an_include_fills_is_reported_at_the_file(tmp_path) -> None:
+    site = square_site(tmp_path)
+    broken = DEPLOYMENT.replace("      - name: web\n", "      - name: web\n         image: x\n")
+    site.write("snippets/examples/deployment.yaml", broken)
+    checked = site.run("mkdocs_recipes", "check", "--format", "json", env=OFFLINE)
+    start = checked.output.index("{\n")
+    found = json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"]
+    assert [(f["path"], f["code"]) for f in found] == [
+        ("snippets/examples/deployment.yaml", "yaml-syntax")
+    ], found
+    built = site.build(strict=True, env=OFFLINE)
+    assert not built.ok and "snippets/examples/deployment.yaml:" in built.output

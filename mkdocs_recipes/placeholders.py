@@ -255,23 +255,30 @@ def quote_placeholder(text: str, index: int) -> str | None:
 
 
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+#: A Go pointer type, as API references write a field's type: `*int32`, `*metav1.Duration`.
+_POINTER_TYPE = re.compile(r"^\*(?:\[\])?(?:[a-z][a-z0-9]*\.)?[A-Za-z][A-Za-z0-9]*$")
+#: A value that is a type's name: the block summarises fields, it sets none.
+_TYPE_VALUE = re.compile(
+    r":[ ]+(?:\*|\[\])?(?:bool(?:ean)?|string|object|array|int(?:eger|32|64)?|float(?:32|64)?"
+    r"|number|map\[[^\]]+\][\w.*]+|duration|quantity)[ ]*(?:\#.*)?$",
+    re.M,
+)
 
 
 def quote_pointer(text: str, index: int, error: yaml.YAMLError) -> str | None:
-    """`text` with the value on line `index` quoted when YAML read it as an alias (`*`)
-    that cannot be one: the block defines no anchor, so `autoPromotionSeconds: *int32` (a
-    Go pointer type in a field summary) or `Container Name:  *` (a wildcard in a tool's
-    output) is text, not a reference. None otherwise."""
+    """`text` with the value on line `index` quoted when YAML read it as an alias that
+    is a Go pointer type in a field summary (`autoPromotionSeconds: *int32` beside
+    `previewService: string`): the block defines no anchor and its values are type
+    names, so `*int32` is text. A glob (`name: *.example.com`) in a manifest stays an
+    error: a reader who pastes it gets one. None otherwise."""
     problem = str(getattr(error, "problem", "") or "")
-    if "alias" not in problem and "alphabetic or numeric" not in problem:
-        return None
-    if _ANCHOR.search(text):
+    if "alias" not in problem or _ANCHOR.search(text) or not _TYPE_VALUE.search(text):
         return None
     lines = text.split("\n")
     if not 0 <= index < len(lines):
         return None
     match = _LINE.match(lines[index])
-    if match is None or not match["value"].startswith("*"):
+    if match is None or not _POINTER_TYPE.match(match["value"]):
         return None
     key = f"{match['key']}: " if match["key"] is not None else ""
     lines[index] = match["lead"] + key + _quoted(match["value"]) + (match["comment"] or "")

@@ -265,3 +265,9 @@ def test_a_diff_without_headers_is_a_diff() -> None:
         "+   lang: golang-middleware@0.9.0\n    handler: ./my-function"
     )
     assert judged(body) == [(0, "yaml-not-yaml", "info")]
+
+
+def test_a_glob_written_where_a_value_goes_is_still_an_error() -> None:
+    # Not a type name in a field summary: a reader who pastes this gets an alias error.
+    body = "spec:\n  orphanedResources:\n    ignore:\n    - kind: Secret\n      name: *.example.com"
+    assert failing(judged(body)) == [(5, "yaml-syntax")]

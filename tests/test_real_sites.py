@@ -20,7 +20,7 @@ from support.html import heading_ids
 from support.real_sites import (
     EXPECTED,
     SITES,
-    add_recipes_plugin,
+    add_recipes_to,
     build,
     check,
     copy_real_site,
@@ -33,7 +33,19 @@ pytestmark = pytest.mark.slow
 #: neither as links nor across pages).
 CHECK_ONLY = ("link-", "image-", "recipe-")
 #: The site plugins the `real-sites` extra installs, by import name.
-SITE_PLUGINS = ("mike", "mkdocs_awesome_pages_plugin", "mkdocs_exclude", "markdown_include")
+SITE_PLUGINS = (
+    "mike",
+    "mkdocs_awesome_pages_plugin",
+    "mkdocs_exclude",
+    "markdown_include",
+    "properdocs",
+    "mkdocs_section_index",
+    "mkdocs_git_revision_date_localized_plugin",
+    "mkdocs_git_committers_plugin_2",
+    "open_in_new_tab",
+    "mkdocs_meta_descriptions_plugin",
+    "mkdocs_print_site_plugin",
+)
 
 
 def _expected(name: str) -> dict:
@@ -68,8 +80,7 @@ def test_real_site(name: str, tmp_path: Path, monkeypatch) -> None:
     before = build(folder, site)
     assert (before.returncode == 0) == expected["builds_without_plugin"], before.stderr[-3000:]
 
-    config = folder / site.config
-    config.write_text(add_recipes_plugin(config.read_text(encoding="utf-8")))
+    add_recipes_to(folder, site)
     after = build(folder, site)
     output = after.stdout + after.stderr
     assert "Traceback" not in output, output[-3000:]

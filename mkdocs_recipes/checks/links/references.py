@@ -4,9 +4,8 @@ Brackets are everywhere in prose that is not about links (release notes write
 `[#1234][someone]`, pull request titles `[Networking][cilium]`, code `root["a"]["b"]`),
 so a label is judged only on a page that writes reference links itself (on the page or
 in what it includes), or where a label defined on the site is close enough to be the one
-meant; and never brackets that hold no label (an issue number, a quoted string, a
-number). Then an undefined one is a typo worth a warning, with the closest label as a
-hint.
+meant; and never brackets that hold no label (an issue number, a quoted string). Then
+an undefined one is a typo worth a warning, with the closest label as a hint.
 """
 
 from __future__ import annotations
@@ -56,9 +55,9 @@ def undefined_references(source: str, defined: set[str]) -> Iterator[Reference]:
 
 def _may_be_label(written: str) -> bool:
     """Whether brackets hold what an author writes as a label: not an issue number
-    (`#4821`), not a quoted string (`root["double"]`), not a number (`[0][1]`)."""
+    (`#4821`), not a quoted string (`root["double"]`). (`[text][1]` is a label.)"""
     text = written.strip()
-    return bool(text) and text[0] not in "#\"'" and not text.isdigit()
+    return bool(text) and text[0] not in "#\"'"
 
 
 def closest(name: str, page: Suggestions, site: Suggestions) -> str | None:

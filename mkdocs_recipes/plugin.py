@@ -77,6 +77,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
+        #: Where pages a reader's findings can point at live: the project and docs_dir.
+        self._sources = (root, Path(config.docs_dir).resolve())
         macros = self._macros = _macros_plugin(config)
         try:
             engine = self._engine = RecipeEngine(
@@ -215,6 +217,11 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         known = self._engine.pages.get(file.src_path)
         if known is not None:
             return known  # each macro of a page asks again
+        if _generated_elsewhere(file, getattr(self, "_sources", ())):
+            # A page another plugin made (a blog's second index page, in a temporary
+            # folder): no finding can point at a file the author can open. Its source's
+            # own page is analysed where it lives.
+            return None
         return self._engine.page(
             file.src_path, file.abs_src_path, _reader(file), self._renderer(page), _meta(page)
         )
@@ -225,6 +232,18 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         if macros is None or not macros_render(macros.config.get("render_by_default", True), meta):
             return None  # its Jinja stays as written: such blocks are not checked
         return jinja_renderer(macros.env, macros.variables, page)
+
+
+def _generated_elsewhere(file: Any, sources: tuple[Path, ...]) -> bool:
+    """Whether a page's file was made by a plugin outside the project (no source an
+    author can open: a temporary file, or text held in memory)."""
+    path = getattr(file, "abs_src_path", None)
+    if not path:
+        return bool(getattr(file, "generated_by", None))
+    if not sources:
+        return False
+    resolved = Path(path).resolve()
+    return not any(resolved.is_relative_to(folder) for folder in sources)
 
 
 def _meta(page: Any) -> dict[str, Any] | None:

@@ -69,3 +69,31 @@ def test_a_mistake_in_a_file_an_include_fills_is_reported_at_the_file(tmp_path) 
     ], found
     built = site.build(strict=True, env=OFFLINE)
     assert not built.ok and "snippets/examples/deployment.yaml:" in built.output
+
+
+def test_a_page_another_plugin_generates_gets_no_finding_at_a_temporary_path(tmp_path) -> None:
+    # Material's blog makes its second index page from the first, in a temporary folder.
+    site = Site(
+        tmp_path,
+        plugins=[
+            {"blog": {"post_excerpt": "optional", "pagination_per_page": 1}},
+            "recipes",
+            "macros",
+        ],
+    )
+    site.page("index.md", "# Home\n")
+    site.page("blog/index.md", "# Blog\n\n```yaml\nreplicas: 1\nreplicas: 2\n```\n")
+    for day in (1, 2, 3):
+        site.page(
+            f"blog/posts/post-{day}.md",
+            f"---\ndate: 2026-11-0{day}\n---\n\n# Post {day}\n\nText.\n",
+        )
+    built = site.build(strict=False, env=OFFLINE)
+    assert built.ok, built.output
+    assert (site.root / "site" / "blog" / "page" / "2" / "index.html").is_file()
+    reported = [line for line in built.output.splitlines() if "[yaml-duplicate-key]" in line]
+    assert len(reported) == 1 and "docs/blog/index.md:5:" in reported[0], built.output
+    checked = site.run("mkdocs_recipes", "check", "--format", "json", env=OFFLINE)
+    start = checked.output.index("{\n")
+    found = json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"]
+    assert {f["path"] for f in found} == {"docs/blog/index.md"}, found

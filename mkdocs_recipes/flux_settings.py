@@ -177,8 +177,9 @@ def _path_problem(value: Any) -> str | None:
         return f"is longer than {MAX_PATH_LENGTH} characters"
     if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
         return "holds a control character"
-    if any(part.startswith(".") for part in value.split("/")):
-        return "names a hidden file or folder (or `..`), where export never writes"
+    if any(part.startswith(".") and part not in (".", "..") for part in value.split("/")):
+        # (`..` is judged where the file is written: inside the output folder or not.)
+        return "names a hidden file or folder (`.git/`, `.github/`), where export never writes"
     unknown = [name for name in PATH_FIELD.findall(value) if name not in _PLACEHOLDERS]
     if unknown:
         return f"has unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}"

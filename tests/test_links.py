@@ -433,3 +433,36 @@ def test_the_tag_renderer_leaves_pages_of_other_jinja_syntax_to_mkdocs_macros() 
         {"newline_sequence": "\r\n"},
     ):
         assert rendered(**syntax) is None, syntax
+
+
+def test_a_page_that_includes_a_section_of_a_snippet_answers_only_for_that_section(
+    tmp_path, monkeypatch
+) -> None:
+    # Release notes that other pages include by section (`notes.md:platforms`): the links
+    # of the rest of the file are not on those pages (real sites III, percona-pxc).
+    notes = (
+        "# Release 1.20\n\nSee [the upgrade](../upgrade.md) and [scaling](../scaling.md).\n\n"
+        "<!-- --8<-- [start:platforms] -->\nTested on [the list](supported.md).\n"
+        "<!-- --8<-- [end:platforms] -->\n\nMore in [the FAQ](../faq.md).\n"
+    )
+    pages = {
+        "docs/ReleaseNotes/notes-1.20.md": notes,
+        "docs/upgrade.md": "# Upgrade\n",
+        "docs/scaling.md": "# Scaling\n",
+        "docs/faq.md": "# FAQ\n",
+        "docs/supported.md": "# Supported\n",
+        "docs/requirements.md": '# Requirements\n\n--8<-- "ReleaseNotes/notes-1.20.md:platforms"\n',
+    }
+    config = CONFIG.replace("base_path: [snippets]", "base_path: [docs]")
+    assert config != CONFIG
+    found = _findings(_site(tmp_path, pages, config), monkeypatch)
+    # `supported.md` resolves against docs/ for the including page: it works there, and
+    # the links outside the section (`../upgrade.md`...) are not the page's to judge.
+    assert found == []
+    # The same file included whole: its `../` links break on a page at the top.
+    pages["docs/requirements.md"] = '# Requirements\n\n--8<-- "ReleaseNotes/notes-1.20.md"\n'
+    found = _findings(_site(tmp_path, pages, config), monkeypatch)
+    assert {(path, code) for path, _, code, _ in found} == {
+        ("docs/ReleaseNotes/notes-1.20.md", "link-snippet-relative")
+    }
+    assert {line for _, line, _, _ in found} == {3, 9}

@@ -292,6 +292,7 @@ def _hostile_name(text: str) -> str:
         ("export", "--out", "cluster"),
         ("export", "--out", "cluster", "--dry-run"),
         ("export", "--check", "."),
+        ("includes", "--write", "includes"),
     ],
 )
 def test_no_output_line_of_any_subcommand_begins_with_page_text(site, seed_text, command) -> None:

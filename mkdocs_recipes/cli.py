@@ -32,7 +32,8 @@ config_file_option = click.option(
     "--config-file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The site's mkdocs.yml (default: ./mkdocs.yml), as for `mkdocs build`.",
+    help="The site's configuration (default: ./properdocs.yml, ./properdocs.yaml, "
+    "./mkdocs.yml or ./mkdocs.yaml, the first there is, as ProperDocs finds it).",
 )
 
 
@@ -82,6 +83,28 @@ class Site:
     options: RecipesConfig
 
 
+#: The names a site's configuration may have, in the order ProperDocs looks for them
+#: (MkDocs itself knows the last two; a ProperDocs site has `properdocs.yml`).
+CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
+
+
+def site_config(config_file: Path | None) -> Path:
+    """The configuration a command works on: `-f`, else the first of `CONFIG_NAMES` in the
+    working directory, as `properdocs build` finds it (and `mkdocs build`, which knows
+    only the mkdocs ones, for a MkDocs site)."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise UsageProblem(f"{config_file}: no such file; pass the site's mkdocs.yml with -f")
+        return config_file
+    for name in CONFIG_NAMES:
+        if Path(name).is_file():
+            return Path(name)
+    raise UsageProblem(
+        f"no {', '.join(CONFIG_NAMES[:-1])} or {CONFIG_NAMES[-1]} here; run in the site's "
+        "folder or pass its configuration with -f"
+    )
+
+
 def load_site(config_file: Path | None) -> Site:
     """Read mkdocs.yml as MkDocs does, and the `recipes` plugin's options from it."""
     from mkdocs.config import load_config
@@ -89,9 +112,7 @@ def load_site(config_file: Path | None) -> Site:
 
     from .config import RecipesConfig
 
-    path = config_file or Path("mkdocs.yml")
-    if not path.is_file():
-        raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
+    path = site_config(config_file)
     try:
         config = load_config(config_file=str(path))
     except (ConfigurationError, SystemExit) as error:
@@ -367,9 +388,7 @@ def check(
 
     selected = _code_list(select, "--select")
     ignored = _code_list(ignore, "--ignore")
-    path = config_file or Path("mkdocs.yml")
-    if not path.is_file():
-        raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
+    path = site_config(config_file)
     for given in paths:
         if not given.exists():
             raise UsageProblem(f"{given}: no such file or folder")
@@ -542,9 +561,7 @@ def _load_pages(config_file: Path | None, offline: bool) -> Any:
     lazy_modules.defer("requests")
     from .site_check import SiteCheckError, check_site
 
-    path = config_file or Path("mkdocs.yml")
-    if not path.is_file():
-        raise UsageProblem(f"{path}: no such file; pass the site's mkdocs.yml with -f")
+    path = site_config(config_file)
     try:
         with regex_cache.kept(_user_cache()):
             return check_site(path, offline=offline, whole_site=False)

@@ -1,0 +1,106 @@
+"""ProperDocs sites: the plugin found through ProperDocs' own entry-point group, and every
+command finding the configuration as ProperDocs does (`properdocs.yml` first)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from support.site import Site
+
+pytestmark = pytest.mark.slow
+
+OFFLINE = {"MKDOCS_RECIPES_OFFLINE": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+PAGE = """\
+---
+title: Run podinfo
+helm_chart_name: podinfo
+helm_chart_version: "6.5.x"
+helm_chart_repo_url: https://stefanprodan.github.io/podinfo
+helmrelease_namespace: podinfo
+---
+
+# Podinfo
+
+{% include 'kubernetes-flux-namespace.md' %}
+
+```yaml
+apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: HelmRepository
+metadata:
+  name: podinfo
+spec:
+  url: https://stefanprodan.github.io/podinfo
+```
+"""
+
+
+def properdocs_site(tmp_path, name: str) -> Site:
+    site = Site(tmp_path, recipes_options={"resolve_charts": False})
+    site.page("podinfo.md", PAGE)
+    site.write_config()
+    (tmp_path / "mkdocs.yml").rename(tmp_path / name)
+    return site
+
+
+def run(site: Site, *command: str) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **OFFLINE},
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("name", ["properdocs.yml", "mkdocs.yml"])
+def test_properdocs_builds_with_the_plugin_and_fails_on_a_removed_api(tmp_path, name) -> None:
+    site = properdocs_site(tmp_path, name)
+    built = run(site, "properdocs", "build", "--strict")
+    assert built.returncode == 1, built.stdout + built.stderr
+    output = built.stdout + built.stderr
+    assert "docs/podinfo.md:14: [flux-api-not-served]" in output
+    page = site.root / "docs" / "podinfo.md"
+    page.write_text(page.read_text().replace("v1beta2", "v1"))
+    fixed = run(site, "properdocs", "build", "--strict")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    html = (site.root / "site" / "podinfo" / "index.html").read_text()
+    assert "kind: Namespace" in html or "Namespace" in html
+
+
+def test_every_command_finds_a_properdocs_yml(tmp_path) -> None:
+    site = properdocs_site(tmp_path, "properdocs.yml")
+    assert not (site.root / "mkdocs.yml").exists()
+    checked = run(site, "mkdocs_recipes", "check")
+    assert checked.returncode == 1 and "[flux-api-not-served]" in checked.stdout, (
+        checked.stdout + checked.stderr
+    )
+    exported = run(site, "mkdocs_recipes", "export", "--out", "cluster")
+    assert "no such file" not in exported.stderr and "wrote" in exported.stdout, (
+        exported.stdout + exported.stderr
+    )
+    renovated = run(site, "mkdocs_recipes", "renovate")
+    assert renovated.returncode == 0 and "helm_chart_version" in renovated.stdout
+    # The first of properdocs.yml, properdocs.yaml, mkdocs.yml, mkdocs.yaml wins.
+    (site.root / "mkdocs.yml").write_text("site_name: [broken\n")
+    assert run(site, "mkdocs_recipes", "check").returncode == 1
+    (site.root / "properdocs.yml").unlink()
+    broken = run(site, "mkdocs_recipes", "check")
+    assert broken.returncode == 2 and "mkdocs.yml" in broken.stderr
+
+
+def test_a_folder_without_a_configuration_names_what_it_looked_for(tmp_path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_recipes", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "properdocs.yml" in done.stderr and "mkdocs.yaml" in done.stderr

@@ -61,11 +61,23 @@ class CheckedPage:
     declared: bool = False
     #: The page's analysis (its values blocks, resolved chart), when it has one.
     state: Any = None
+    #: Lines another plugin brought into the Markdown (include-markdown's included
+    #: files), each as (the source line of what brought it, its text).
+    included: tuple[tuple[int, str], ...] = ()
 
     @classmethod
-    def of(cls, file: Any, source: str, markdown: str, rendered: bool, state: Any) -> CheckedPage:
+    def of(
+        cls,
+        file: Any,
+        source: str,
+        markdown: str,
+        rendered: bool,
+        state: Any,
+        included: tuple[tuple[int, str], ...] = (),
+    ) -> CheckedPage:
         """The page of MkDocs file `file`, with its analysis `state` (or None)."""
         return cls(
+            included=included,
             src_path=file.src_path,
             path=_shown(file),
             source=source,
@@ -272,11 +284,19 @@ def _check_site(
                     recipes.report(own[-1])
                 else:
                     markdown = rendered_markdown
-            if results is not None:
+            included: tuple[tuple[int, str], ...] = ()
+            if "{%" in markdown:
+                # Tags mkdocs-macros left: another plugin fills them in the build
+                # (include-markdown's `{% include-markdown "README.md" %}`).
+                offset = front_matter_lines(source, markdown) or 0
+                markdown, included = others.page_markdown(markdown, page, config, files, offset)
+            if results is not None and not included:
+                # (A page filled from other files is read again next time: the cache
+                # keeps what a page's own source decides.)
                 results.keep_page(
                     file.src_path, source, _entry(recipes, state, own, markdown, rendered)
                 )
-            report.pages.append(CheckedPage.of(file, source, markdown, rendered, state))
+            report.pages.append(CheckedPage.of(file, source, markdown, rendered, state, included))
             if progress:
                 progress("pages", number, len(documentation))
         if not whole_site:
@@ -450,6 +470,30 @@ class _SitePlugins:
             nav = self._run(method, nav, config=config, files=files) or nav
         return nav
 
+    def page_markdown(
+        self, markdown: str, page: Any, config: Any, files: Any, offset: int
+    ) -> tuple[str, tuple[tuple[int, str], ...]]:
+        """The page's Markdown once the other plugins' `page_markdown` events ran, as the
+        build runs them, and the lines they brought in, each at the source line (after
+        `offset` lines of front-matter) of what they replaced."""
+        import difflib
+
+        before = markdown
+        for method in self._others(config, "page_markdown"):
+            with quieted(logging.CRITICAL, "", "mkdocs"), _captured_output():
+                markdown = self._run(method, markdown, page=page, config=config, files=files)
+                markdown = markdown if isinstance(markdown, str) else before
+        if markdown == before:
+            return markdown, ()
+        old, new = before.split("\n"), markdown.split("\n")
+        included: list[tuple[int, str]] = []
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, start, _, first, last in matcher.get_opcodes():
+            if tag in ("insert", "replace"):
+                line = offset + min(start, len(old) - 1) + 1
+                included += [(line, text) for text in new[first:last]]
+        return markdown, tuple(included)
+
     def _run(self, method: Any, *arguments: Any, **keywords: Any) -> Any:
         owner = id(getattr(method, "__self__", method))
         if owner in self.failed:
@@ -501,7 +545,7 @@ def site_links(config: Any, files: Any, pages: list[CheckedPage]) -> SiteLinks:
     return SiteLinks(
         docs_dir=Path(config.docs_dir),
         pages=[
-            LinkedPage(p.src_path, p.path, p.source, p.markdown, published[p.src_path])
+            LinkedPage(p.src_path, p.path, p.source, p.markdown, published[p.src_path], p.included)
             for p in pages
             if p.src_path in published
         ],

@@ -97,3 +97,34 @@ def test_a_page_another_plugin_generates_gets_no_finding_at_a_temporary_path(tmp
     start = checked.output.index("{\n")
     found = json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"]
     assert {f["path"] for f in found} == {"docs/blog/index.md"}, found
+
+
+def test_check_reads_what_include_markdown_pulls_into_a_page(tmp_path) -> None:
+    # A site that pulls a README into a page with the include-markdown plugin: its links
+    # and headings are the page's, in `check` as in the build.
+    site = Site(
+        tmp_path,
+        plugins=["search", "include-markdown", {"macros": {"render_by_default": False}}, "recipes"],
+    )
+    site.write(
+        "examples/app/README.md",
+        "## Included heading\n\nSee [the setup](#no-such-heading) and "
+        "![diagram](/images/missing.png).\n",
+    )
+    site.page(
+        "app.md",
+        '# App\n\n{% include-markdown "../examples/app/README.md" %}\n\n'
+        "Read [the included part](#included-heading).\n",
+    )
+    built = site.build(strict=False, env=OFFLINE)
+    assert built.ok, built.output
+    assert 'id="included-heading"' in built.html("app")
+    checked = site.run("mkdocs_recipes", "check", "--format", "json", env=OFFLINE)
+    start = checked.output.index("{\n")
+    found = json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"]
+    # Both problems of the included text, at the line that includes it; the page's own
+    # link to the included heading is fine.
+    assert sorted((f["path"], f["line"], f["code"]) for f in found) == [
+        ("docs/app.md", 3, "image-missing"),
+        ("docs/app.md", 3, "link-anchor-missing"),
+    ], found

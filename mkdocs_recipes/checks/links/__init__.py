@@ -149,9 +149,15 @@ def _page_suspects(
                 page=here,
                 holds=_text_holds(reference.literal),
             )
-    for line in prose_lines(page.source, ("[", "<")):
-        text = line.text
-        number = line.number
+    lines = [(line.number, line.text) for line in prose_lines(page.source, ("[", "<"))]
+    if page.included:
+        # The text another plugin pulls in, read as prose too, at the line that pulls it.
+        pulled = "\n".join(text for _, text in page.included)
+        lines += [
+            (page.included[line.number - 1][0], line.text)
+            for line in prose_lines(pulled, ("[", "<"))
+        ]
+    for number, text in lines:
         if "[" not in text and "<img" not in text.lower():
             continue
         for wrong in malformed(text):

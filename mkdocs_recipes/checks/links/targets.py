@@ -27,6 +27,9 @@ class LinkedPage:
     markdown: str
     #: Where the build publishes it (`section/page/`), which raw HTML links resolve against.
     url: str = ""
+    #: Lines another plugin brought into its Markdown, at the source line that brought
+    #: them (include-markdown): their links are the page's too.
+    included: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass

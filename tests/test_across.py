@@ -93,3 +93,16 @@ def test_one_oci_chart_from_two_registries_is_a_clash() -> None:
     ]
     found = [f for f in _found(*pages) if f[2] == "recipe-repository-clash"]
     assert [f[0] for f in found] == ["a.md", "b.md"]
+
+
+def test_a_copied_description_is_reported_on_the_copy_not_on_the_page_it_describes() -> None:
+    # The description names neither chart, but it is about the dashboard the original's
+    # title names (real sites III, class 8): only the copy is reported.
+    text = "description: Protect the dashboard behind single sign-on\n"
+    original = _page(
+        "oauth2-proxy.md",
+        "title: Single sign-on for the dashboard\n" + text + _recipe("oauth2-proxy", "https://o/"),
+    )
+    copy = _page("grafana.md", "title: Grafana\n" + text + _recipe("grafana", "https://g/"))
+    found = [f for f in _found(original, copy) if f[2] == "recipe-copied-text"]
+    assert found == [("grafana.md", 3, "recipe-copied-text")]

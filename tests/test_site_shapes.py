@@ -128,3 +128,41 @@ def test_check_reads_what_include_markdown_pulls_into_a_page(tmp_path) -> None:
         ("docs/app.md", 3, "image-missing"),
         ("docs/app.md", 3, "link-anchor-missing"),
     ], found
+
+
+def test_two_recipes_printing_one_repository_with_two_urls_clash(tmp_path) -> None:
+    # The site's own include template names every HelmRepository after the recipe's
+    # `project` (a key of the site's own), not after `helm_chart_repo_name`: two recipes
+    # of one project print one object with two URLs.
+    site = Site(
+        tmp_path,
+        plugins=["recipes", {"macros": {"include_dir": "includes"}}],
+        recipes_options={"resolve_charts": False},
+    )
+    site.write(
+        "includes/kubernetes-flux-helmrepository.md",
+        "```yaml\napiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n"
+        "  name: {{ page.meta.project }}-charts\n  namespace: flux-system\nspec:\n  interval: 1h\n"
+        "  url: {{ page.meta.helm_chart_repo_url }}\n```\n",
+    )
+    for name, url in (
+        ("web", "https://charts.example.org/"),
+        ("api", "https://mirror.example.net/"),
+    ):
+        site.page(
+            f"{name}.md",
+            f"---\ntitle: {name}\nhelm_chart_name: {name}\nhelm_chart_version: 1.0.0\n"
+            f"helm_chart_repo_name: {name}-charts\nhelm_chart_repo_url: {url}\n"
+            f"helmrelease_namespace: {name}\nproject: example\n---\n\n# {name}\n\n"
+            "{% include 'kubernetes-flux-namespace.md' %}\n"
+            "{% include 'kubernetes-flux-helmrepository.md' %}\n",
+        )
+    checked = site.run("mkdocs_recipes", "check", "--format", "json", env=OFFLINE)
+    start = checked.output.index("{\n")
+    found = json.JSONDecoder().raw_decode(checked.output[start:])[0]["findings"]
+    clashes = sorted(
+        (f["path"], f["line"]) for f in found if f["code"] == "recipe-repository-clash"
+    )
+    assert clashes == [("docs/api.md", 6), ("docs/web.md", 6)], [
+        (f["path"], f["line"], f["code"], f["message"][:90]) for f in found
+    ]

@@ -62,6 +62,7 @@ def check_recipes_together(pages: Iterable[Any], site: flux.FluxSettings) -> lis
     findings: list[Finding] = []
     findings += _same_release(recipes)
     findings += _same_repository_name(recipes)
+    findings += _printed_repositories(pages, recipes, findings)
     findings += _same_file(recipes)
     entries = (_Declared.of(page) for page in pages if getattr(page, "declared", False))
     declared = [entry for entry in entries if entry is not None]
@@ -141,6 +142,63 @@ def _same_repository_name(recipes: list[_Recipe]) -> list[Finding]:
     return findings
 
 
+_SOURCE_KINDS = ("HelmRepository", "OCIRepository")
+
+
+def _printed_repositories(
+    pages: list[Any], recipes: list[_Recipe], found: list[Finding]
+) -> list[Finding]:
+    """One chart source that two recipe pages *print* with two URLs: what a reader copies
+    is what the page shows, and a site's own include templates may name the object
+    otherwise than `helm_chart_repo_name` says. Pages the front-matter check above already
+    reported are not reported twice."""
+    from ..fragments import read_yaml_block
+    from ..pages import code_blocks
+
+    reported = {f.path for f in found if f.code == "recipe-repository-clash"}
+    by_path = {item.path: item for item in recipes}
+    printed: dict[tuple[str, str, str], dict[str, _Recipe]] = defaultdict(dict)
+    for page in pages:
+        item = by_path.get(page.path)
+        markdown = getattr(page, "markdown", "") or ""
+        if item is None or not any(kind in markdown for kind in _SOURCE_KINDS):
+            continue
+        for block in code_blocks(markdown):
+            if not block.is_yaml or not any(kind in block.text for kind in _SOURCE_KINDS):
+                continue
+            for document in read_yaml_block(block).documents:
+                data = document.data
+                if not isinstance(data, dict) or data.get("kind") not in _SOURCE_KINDS:
+                    continue
+                metadata, spec = data.get("metadata"), data.get("spec")
+                if not isinstance(metadata, dict) or not isinstance(spec, dict):
+                    continue
+                key = (str(data["kind"]), str(metadata.get("name")), str(metadata.get("namespace")))
+                printed[key].setdefault(str(spec.get("url")), item)
+    findings = []
+    for (kind, name, namespace), by_url in printed.items():
+        if len(by_url) < 2:
+            continue
+        owners = list(by_url.items())
+        for url, item in owners:
+            if item.path in reported:
+                continue
+            other_url, other = owners[0] if owners[0][1] is not item else owners[1]
+            findings.append(
+                Finding.of(
+                    "recipe-repository-clash",
+                    item.path,
+                    item.line("helm_chart_repo_url", "helm_chart_repo_name", "helm_chart_name"),
+                    f"the {kind} `{name}` (namespace `{namespace}`) this page prints has the URL "
+                    f"{url}, and {other.path}:{other.line('helm_chart_repo_url')} prints it "
+                    f"with {other_url}: readers who follow both get one object, two contents",
+                    "give the two repositories distinct names (in the front-matter, or in the "
+                    "site's include template that prints them)",
+                )
+            )
+    return findings
+
+
 def _same_file(recipes: list[_Recipe]) -> list[Finding]:
     """Files with different contents at one path, other than the releases and repositories
     the two checks above already explain."""
@@ -215,6 +273,8 @@ def _copied_text(pages: list[_Declared], key: str) -> list[Finding]:
         if len(members) < 2:
             continue
         originals = [m for m in members if m.chart and _words(m.chart) in _words(text)]
+        if not originals:
+            originals = _closest_to(text, members, key)
         for item in members:
             if originals and item in originals:
                 continue
@@ -229,6 +289,31 @@ def _copied_text(pages: list[_Declared], key: str) -> list[Finding]:
                 )
             )
     return findings
+
+
+#: Front-matter that says what a page is about, besides the text judged.
+_IDENTITY_KEYS = ("title", "description", "slug", "upstream", "values_yaml_url", "links")
+#: Words any recipe's text may hold: they tell no page from another.
+_COMMON = frozenset(
+    re.findall(r"\w+", "a an and the of on in to for with your how use using run deploy helm flux")
+)
+
+
+def _closest_to(text: str, members: list[_Declared], key: str) -> list[_Declared]:
+    """The one page whose own identity (its other front-matter and its file name) shares
+    the most words with a copied `text`: the page it was written for. Empty when no
+    single page stands out (then every copy is reported)."""
+    wanted = set(_words(text).split()) - _COMMON
+    scores = []
+    for member in members:
+        own = " ".join(str(member.data.get(name, "")) for name in _IDENTITY_KEYS if name != key)
+        stem = member.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        identity = set(_words(f"{own} {stem} {member.chart}").split()) - _COMMON
+        scores.append(len(wanted & identity))
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return []
+    return [members[scores.index(best)]]
 
 
 def _words(text: str) -> str:

@@ -435,10 +435,18 @@ def test_lock_reads_prerelease_numbers_of_5000_digits(site, chart_server) -> Non
     write_repository([source], folder)
     index = yaml.safe_load((folder / "index.yaml").read_text())
     (entry,) = index["entries"]["long-pre"]
-    for digits in "98":
-        index["entries"]["long-pre"].append({**entry, "version": f"1.0.0-1.{digits * 5000}"})
+    # Only prereleases: two with numbers of 5,000 digits (compared, they crashed `lock`)
+    # and a short one.
+    index["entries"]["long-pre"] = [
+        {**entry, "version": version}
+        for version in ("1.0.0-1.5", f"1.0.0-1.{'9' * 5000}", f"1.0.0-1.{'8' * 5000}")
+    ]
     (folder / "index.yaml").write_text(yaml.safe_dump(index))
-    site.page("app.md", recipe("long-pre", f"{chart_server.url}/long-pre/", ""))
+    # A range that admits prereleases, so that the two long ones are compared.
+    page = recipe("long-pre", f"{chart_server.url}/long-pre/", "")
+    site.page(
+        "app.md", page.replace("helm_chart_version: 1.0.0", 'helm_chart_version: ">=1.0.0-0"')
+    )
     done = site.run("mkdocs_recipes", "lock")
     assert done.returncode == 0 and "Traceback" not in done.output, done.output
     assert "1 chart(s) locked" in done.output

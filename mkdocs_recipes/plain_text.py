@@ -13,7 +13,8 @@ import re
 
 # C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides
 # that reorder what a reader sees ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_BEYOND_C0 = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -25,9 +26,7 @@ def visible(text: str) -> str:
 
 
 # The same, but a tab: it is harmless on a terminal, and diffs of pages keep theirs.
-_UNSAFE_IN_LINE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+_UNSAFE_IN_LINE = re.compile(f"[\x00-\x08\x0a-\x1f{_BEYOND_C0}]")
 
 
 def visible_lines(text: str) -> str:
@@ -56,3 +55,19 @@ def without_credentials(text: str) -> str:
     if "@" not in text or "://" not in text:
         return text
     return _USERINFO.sub(r"\1***@", text)
+
+
+#: Characters that look like a space, or like nothing, named as messages name them.
+SPACE_LIKE = {
+    "\t": "a tab",
+    "\u00a0": "a no-break space (U+00A0)",
+    "\u3000": "an ideographic space",
+    "\u200b": "a zero-width space (U+200B)",
+    "\ufeff": "a byte order mark (U+FEFF)",
+    " ": "a space",
+}
+
+
+def space_name(character: str) -> str:
+    """How a message names a space-like `character`."""
+    return SPACE_LIKE.get(character, f"a space-like character U+{ord(character):04X}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .plain_text import visible
+from .regular_files import NotARegularFile, read_bytes
 
 #: Largest file read back to compare with ours (ours are a few kilobytes).
 MAX_COMPARED_BYTES = 4 * 1024 * 1024
@@ -52,9 +53,10 @@ def not_a_file(path: Path) -> str | None:
 
 def read_small_text(path: Path, limit: int = MAX_COMPARED_BYTES) -> str:
     """A regular file's text, read within `limit` ("" when it is larger: it differs)."""
-    with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
-    return "" if len(data) > limit else data.decode("utf-8")
+    try:
+        return read_bytes(path, limit).decode("utf-8")
+    except NotARegularFile:
+        return ""
 
 
 def inside(folder: Path, relative: str) -> Path | None:

@@ -20,6 +20,7 @@ from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNod
 from ..findings import Finding, Fix, Severity
 from ..fragments import YamlBlock, merge_values, value_at
 from ..placeholders import is_placeholder
+from ..plain_text import space_name
 from ..schema_guard import GuardedSchema
 
 if TYPE_CHECKING:
@@ -373,21 +374,13 @@ _INVISIBLE = (
     "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
     "\u202f\u205f\u3000\ufeff\t "
 )
-_INVISIBLE_NAMES = {
-    "\u00a0": "a no-break space (U+00A0)",
-    "\u200b": "a zero-width space (U+200B)",
-    "\ufeff": "a byte order mark (U+FEFF)",
-    "\u3000": "an ideographic space (U+3000)",
-    "\t": "a tab",
-    " ": "a space",
-}
 
 
 def _odd_characters(key: str) -> str | None:
     """What invisible or space-like character `key` holds, named (None: none)."""
     for character in key:
         if character in _INVISIBLE:
-            return _INVISIBLE_NAMES.get(character, f"a space-like character U+{ord(character):04X}")
+            return space_name(character)
     return None
 
 

@@ -9,6 +9,7 @@ import re
 from ..findings import Finding, Severity
 from ..fragments import YamlBlock
 from ..placeholders import ELISION, StandIn
+from ..plain_text import space_name
 from ..yaml_limits import YamlTooLarge
 
 
@@ -30,11 +31,14 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
                 )
             )
             continue
-        if (error is not None or block.stand_ins or block.duplicates) and other_language(
-            block.block.text, parsed=error is None
-        ) is not None:
+        other = (
+            other_language(block.block.text, parsed=error is None)
+            if error is not None or block.stand_ins or block.duplicates
+            else None
+        )
+        if other is not None:
             # Another format: its lines are not YAML's, stood in, repeated or not.
-            findings.append(_other_format(block, path))
+            findings.append(_other_format(block, path, other))
             continue
         findings += [_stand_in(s, block, path, pasted) for s in block.stand_ins]
         if error is not None:
@@ -44,8 +48,8 @@ def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) 
     return findings
 
 
-def _other_format(block: YamlBlock, path: str) -> Finding:
-    looks, label = other_language(block.block.text) or ("another format", "text")
+def _other_format(block: YamlBlock, path: str, other: tuple[str, str]) -> Finding:
+    looks, label = other
     return Finding.of(
         "yaml-not-yaml",
         path,
@@ -100,7 +104,8 @@ def _syntax_finding(block: YamlBlock, error: Exception, path: str) -> Finding:
     )
 
 
-_SPACES = {"\t": "a tab", "\u00a0": "a no-break space (U+00A0)", "\u3000": "an ideographic space"}
+#: What YAML does not read as indentation though it looks like it.
+_SPACES = "\t\u00a0\u3000"
 
 
 def _odd_indentation(text: str) -> tuple[int, str] | None:
@@ -108,10 +113,10 @@ def _odd_indentation(text: str) -> tuple[int, str] | None:
     if not any(c in text for c in _SPACES):
         return None
     for index, line in enumerate(text.split("\n")):
-        lead = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
+        lead = line[: len(line) - len(line.lstrip(" " + _SPACES))]
         for character in lead:
             if character in _SPACES:
-                return index, _SPACES[character]
+                return index, space_name(character)
     return None
 
 

@@ -80,9 +80,8 @@ class Snippets:
         section or lines named after it."""
         match = _SELECTOR.match(name.strip())
         assert match is not None  # the pattern matches any text
-        selector = match["selector"] or ""
-        found = self._file(match["path"] if selector or match["path"] else name.strip())
-        return SnippetPart(found, selector) if found is not None else None
+        found = self._file(match["path"] or name.strip())
+        return SnippetPart(found, match["selector"] or "") if found is not None else None
 
     def _file(self, name: str) -> Path | None:
         if not name or "://" in name:

@@ -265,3 +265,18 @@ def test_a_glob_written_where_a_value_goes_is_still_an_error() -> None:
     # Not a type name in a field summary: a reader who pastes this gets an alias error.
     body = "spec:\n  orphanedResources:\n    ignore:\n    - kind: Secret\n      name: *.example.com"
     assert failing(judged(body)) == [(5, "yaml-syntax")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Section comments of a values file: the second `ingress:` is not headed by one.
+        "# ingress settings\ningress:\n  enabled: true\n# replicas\nreplicas: 2\n"
+        "ingress:\n  enabled: false",
+        # A comment that is no heading of the block says nothing of its keys.
+        "image:\n  tag: v1\n# don't change the pull policy\npullPolicy: Always\nimage:\n  tag: v2",
+    ],
+    ids=["section comments", "a warning comment in the middle"],
+)
+def test_comments_that_do_not_head_the_repeat_leave_it_an_error(body: str) -> None:
+    assert [code for _, code in failing(judged(body))] == ["yaml-duplicate-key"]

@@ -235,17 +235,46 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+def _key_at(line: str) -> str:
+    return line.split(":", 1)[0].strip("'\" -")
+
+
+def _heads_a_repeat(lines: list[str], first: int, again: int, level: int) -> bool:
+    """Whether the repeat at line `again` lies in a part a comment heads, and that part
+    starts over: its first key at this level was given before (`# After:` then `spec:`
+    again; `# cluster-west.yaml` then `region:` again). Section comments of one file
+    (`# replicas` over `replicas:`) head parts that start with new keys."""
+    above = again - 1
+    while above > first:
+        line = lines[above]
+        if line.strip() and _indent(line) <= level:
+            if line.lstrip().startswith("#"):
+                break
+            if _indent(line) < level:
+                return False  # left the mapping: no heading inside it
+        above -= 1
+    if above <= first:
+        return False
+    opening = next(
+        (line for line in lines[above + 1 : again + 1] if line.strip() and _indent(line) == level),
+        None,
+    )
+    earlier = {
+        _key_at(line)
+        for line in lines[:above]
+        if line.strip() and not line.lstrip().startswith("#") and _indent(line) == level
+    }
+    return opening is not None and _key_at(opening) in earlier
+
+
 def _alternatives(lines: list[str], key: str, first: int, again: int) -> str | None:
     """Why a key given twice is meant (None: it is a mistake a reader would paste). The
-    author shows parts, not one mapping, when a comment heads the second occurrence
-    (`# After:`, `# cluster-west.yaml`, `# or use a raw unit`), when every key at that
-    level is this key, three times or more (a list of one key's forms), or when a comment
-    says the block is what not to write."""
+    author shows parts, not one mapping, when a comment heads a part that starts over
+    (`# After:`, `# cluster-west.yaml`, `# or use a raw unit`, see `_heads_a_repeat`),
+    when every key at that level is this key, three times or more (a list of one key's
+    forms), or when the block's opening comment says it is what not to write."""
     level = _indent(lines[again])
-    if any(
-        line.lstrip().startswith("#") and _indent(line) <= level
-        for line in lines[first + 1 : again]
-    ):
+    if _heads_a_repeat(lines, first, again, level):
         return "parts headed by comments (alternatives, or a before and an after)"
     siblings = [
         line.strip()
@@ -255,7 +284,10 @@ def _alternatives(lines: list[str], key: str, first: int, again: int) -> str | N
     # Three or more: a mistake repeats a key once; a list of forms shows several.
     if len(siblings) > 2 and all(line.split(":", 1)[0].strip("'\" -") == key for line in siblings):
         return f"a list of the forms `{key}` can take"
-    if any(_COUNTER_EXAMPLE.search(line) for line in lines if line.lstrip().startswith("#")):
+    # The block's own heading comment, not any comment in it: "# don't change this" above
+    # one key says nothing about the rest.
+    opening = next((line.strip() for line in lines if line.strip()), "")
+    if opening.startswith("#") and _COUNTER_EXAMPLE.search(opening):
         return "an example of what not to write"
     return None
 

@@ -1,13 +1,20 @@
 """Which Flux API versions each Flux release serves, and which one to emit.
 
-From the Flux controllers' changelogs and CRDs (table in docs/guide/flux-output.md):
+From the Flux controllers' changelogs and CRDs, and the Flux CLI's `flux migrate` table
+of the latest version of every kind (table in docs/guide/flux-output.md):
 
-* HelmRepository/HelmChart `source.toolkit.fluxcd.io/v1` and HelmRelease
-  `helm.toolkit.fluxcd.io/v2` since Flux 2.3; OCIRepository `v1` since 2.6;
-  GitRepository and Kustomization `v1` since 2.0;
-* `helm.toolkit.fluxcd.io/v2beta2` since 2.2;
-* removed in 2.7: `source/v1beta1`, `helm/v2beta1`, `kustomize/v1beta1`;
-* removed in 2.8: `source/v1beta2`, `helm/v2beta2`, `kustomize/v1beta2`.
+* source: HelmRepository/HelmChart `v1` since Flux 2.3, Bucket `v1` since 2.4,
+  OCIRepository `v1` since 2.6, ExternalArtifact `v1` since 2.7, GitRepository `v1`
+  since 2.0; `v1beta1` removed in 2.7, `v1beta2` in 2.8;
+* helm: HelmRelease `v2beta2` since 2.2, `v2` since 2.3; `v2beta1` removed in 2.7,
+  `v2beta2` in 2.8;
+* kustomize: Kustomization `v1` since 2.0; `v1beta1` removed in 2.7, `v1beta2` in 2.8;
+* notification: Receiver `v1` since 2.0, Alert/Provider `v1beta3` since 2.2; `v1beta1`
+  removed in 2.7, `v1beta2` in 2.9;
+* image: ImageRepository/ImagePolicy `v1beta2` since 2.1, ImageUpdateAutomation
+  `v1beta2` since 2.2, all three `v1` since 2.7; `v1beta1` removed in 2.7, `v1beta2`
+  in 2.9;
+* source-watcher: ArtifactGenerator `source.extensions.fluxcd.io/v1beta1` since 2.7.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ CURRENT = RELEASES[-1]
 SOURCE = "source.toolkit.fluxcd.io"
 HELM = "helm.toolkit.fluxcd.io"
 KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
+NOTIFICATION = "notification.toolkit.fluxcd.io"
+IMAGE = "image.toolkit.fluxcd.io"
+SOURCE_EXTENSIONS = "source.extensions.fluxcd.io"
 
 # (group/version, kind) -> (first release serving it, last release serving it or None).
 _SERVED: dict[tuple[str, str], tuple[str, str | None]] = {}
@@ -31,27 +41,37 @@ def _serve(api: str, kinds: tuple[str, ...], first: str, last: str | None) -> No
         _SERVED[(api, kind)] = (first, last)
 
 
-_serve(
-    f"{SOURCE}/v1beta1", ("GitRepository", "HelmRepository", "HelmChart", "Bucket"), "2.0", "2.6"
-)
-_serve(
-    f"{SOURCE}/v1beta2",
-    ("GitRepository", "HelmRepository", "HelmChart", "Bucket", "OCIRepository"),
-    "2.0",
-    "2.7",
-)
+# Within a kind, later entries are newer versions (`preferred` takes the last served).
+_SOURCES = ("GitRepository", "HelmRepository", "HelmChart", "Bucket")
+_serve(f"{SOURCE}/v1beta1", _SOURCES, "2.0", "2.6")
+_serve(f"{SOURCE}/v1beta2", (*_SOURCES, "OCIRepository"), "2.0", "2.7")
 _serve(f"{SOURCE}/v1", ("GitRepository",), "2.0", None)
 _serve(f"{SOURCE}/v1", ("HelmRepository", "HelmChart"), "2.3", None)
+_serve(f"{SOURCE}/v1", ("Bucket",), "2.4", None)
 _serve(f"{SOURCE}/v1", ("OCIRepository",), "2.6", None)
+_serve(f"{SOURCE}/v1", ("ExternalArtifact",), "2.7", None)
+_serve(f"{SOURCE_EXTENSIONS}/v1beta1", ("ArtifactGenerator",), "2.7", None)
 _serve(f"{HELM}/v2beta1", ("HelmRelease",), "2.0", "2.6")
 _serve(f"{HELM}/v2beta2", ("HelmRelease",), "2.2", "2.7")
 _serve(f"{HELM}/v2", ("HelmRelease",), "2.3", None)
 _serve(f"{KUSTOMIZE}/v1beta1", ("Kustomization",), "2.0", "2.6")
 _serve(f"{KUSTOMIZE}/v1beta2", ("Kustomization",), "2.0", "2.7")
 _serve(f"{KUSTOMIZE}/v1", ("Kustomization",), "2.0", None)
+_NOTIFICATIONS = ("Alert", "Provider", "Receiver")
+_serve(f"{NOTIFICATION}/v1beta1", _NOTIFICATIONS, "2.0", "2.6")
+_serve(f"{NOTIFICATION}/v1beta2", _NOTIFICATIONS, "2.0", "2.8")
+_serve(f"{NOTIFICATION}/v1beta3", ("Alert", "Provider"), "2.2", None)
+_serve(f"{NOTIFICATION}/v1", ("Receiver",), "2.0", None)
+_IMAGES = ("ImageRepository", "ImagePolicy", "ImageUpdateAutomation")
+_serve(f"{IMAGE}/v1beta1", _IMAGES, "2.0", "2.6")
+_serve(f"{IMAGE}/v1beta2", ("ImageRepository", "ImagePolicy"), "2.1", "2.8")
+_serve(f"{IMAGE}/v1beta2", ("ImageUpdateAutomation",), "2.2", "2.8")
+_serve(f"{IMAGE}/v1", _IMAGES, "2.7", None)
 
 #: Kinds whose API versions this table knows; others are not judged.
-KNOWN_KINDS = frozenset(kind for _, kind in _SERVED) - {"Bucket"}
+KNOWN_KINDS = frozenset(kind for _, kind in _SERVED)
+#: The API groups Flux owns (its controllers' and source-watcher's).
+FLUX_GROUPS = frozenset(api.rpartition("/")[0] for api, _ in _SERVED)
 
 
 def _rank(release: str) -> int:
@@ -112,10 +132,15 @@ class ApiVerdict(NamedTuple):
 
 
 def is_flux_api(api_version: str) -> bool:
-    """Whether `api_version` belongs to one of Flux's API groups (`*.toolkit.fluxcd.io`).
-    Others (`kustomize.config.k8s.io`, `apps`, other operators' groups) are not Flux's."""
-    group = api_version.rpartition("/")[0]
-    return group.endswith(".toolkit.fluxcd.io")
+    """Whether `api_version` is `<group>/<version>` of one of Flux's API groups
+    (`*.toolkit.fluxcd.io`, `source.extensions.fluxcd.io`). Others
+    (`kustomize.config.k8s.io`, `apps`, other operators' groups) are not Flux's, and
+    neither is a string that is not a group/version at all (`group/v1/v2`), which
+    `flux migrate` also leaves alone."""
+    group, slash, version = api_version.partition("/")
+    if not slash or not version or "/" in version:
+        return False
+    return group in FLUX_GROUPS or group.endswith(".toolkit.fluxcd.io")
 
 
 def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
@@ -126,7 +151,6 @@ def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
     verdict = serves(api_version, kind, release)
     if verdict is None or verdict:
         return None
-    replacement = preferred(kind, release)
     last = last_release(api_version, kind)
     first = first_release(api_version, kind)
     if last is not None and _rank(release) > _rank(last):
@@ -135,10 +159,12 @@ def judge(api_version: str, kind: str, release: str) -> ApiVerdict | None:
         why = f"is only served from Flux {first} on"
     else:
         why = "is not an API version Flux has ever served"
-    return ApiVerdict(
-        f"`{api_version}` {kind} {why}; this site targets Flux {release}",
-        f"write `apiVersion: {replacement}`",
-    )
+    try:
+        hint = f"write `apiVersion: {preferred(kind, release)}`"
+    except KeyError:  # a kind newer than the release (ArtifactGenerator on 2.6)
+        since = min((w[0] for (_, k), w in _SERVED.items() if k == kind), key=_rank)
+        hint = f'{kind} needs Flux {since} or later: set `flux_version: "{since}"` or later'
+    return ApiVerdict(f"`{api_version}` {kind} {why}; this site targets Flux {release}", hint)
 
 
 #: Fields an API version no longer has (removed at GA, from the controllers' changelogs):

@@ -49,6 +49,13 @@ class RecipesConfig(base.Config):
     """Repository URL prefix -> another URL, or a folder (relative to mkdocs.yml) holding
     a chart repository (`index.yaml` and its archives)."""
 
+    helm_version = opt.Choice((3, 4), default=4)
+    """The Helm major version the site's readers install charts with: values are judged as
+    it reads them (Helm 4 merges every document of a multi-document values.yaml and reads
+    a schema without `$schema` as JSON Schema draft 2020-12; Helm 3 reads the first
+    document and draft 7). Flux's helm-controller uses Helm 4 since Flux 2.8; set 3 for
+    readers on an older Flux or on the Helm 3 CLI."""
+
     flux = opt.Type(dict, default={})
     """Flux output options for the whole site (`flux_version`, `flux_namespace`, intervals,
     file layout, ...); a page overrides them with a `flux:` mapping in its front-matter.

@@ -191,6 +191,7 @@ class RecipeEngine:
                 cache=self.options.cache,
                 mirrors=self.options.mirrors,
                 index_ttl=self.options.index_ttl,
+                helm=self.options.helm_version,
             )
         except SettingsError as error:
             raise SetupError(str(error)) from None

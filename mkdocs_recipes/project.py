@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .charts.helm_values import DEFAULT_HELM
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def resolver_settings(
     mirrors: Mapping[str, str],
     index_ttl: float,
     environ: Mapping[str, str] | None = None,
+    helm: int = DEFAULT_HELM,
 ) -> ResolverSettings:
     """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
     from .charts.mirrors import Mirror
@@ -55,6 +57,7 @@ def resolver_settings(
         offline=offline_requested(offline, environ),
         index_ttl=float(index_ttl),
         mirrors=tuple(Mirror.parse(p, t, base_dir) for p, t in mirrors.items()),
+        helm=helm,
     )
 
 

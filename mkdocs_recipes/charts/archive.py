@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from ..yaml_limits import YamlTooLarge, parse_bounded
+from ..yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded, parse_bounded
+from .helm_values import DEFAULT_HELM, merged_documents
 
 try:  # libyaml: values files reach tens of thousands of lines
     from yaml import CBaseLoader as _TextLoader
@@ -40,11 +41,13 @@ class ValuesLayout(NamedTuple):
     scalar_lines: frozenset[int]
 
 
-def values_layout(node: yaml.Node | None) -> ValuesLayout:
+def values_layout(*nodes: yaml.Node | None) -> ValuesLayout:
+    """The layout of a values file from the node trees of its documents."""
     keys: dict[int, tuple[int, tuple[str, ...]]] = {}
     scalar_lines: set[int] = set()
-    if node is not None:
-        _walk(node, (), keys, scalar_lines)
+    for node in nodes:
+        if node is not None:
+            _walk(node, (), keys, scalar_lines)
     return ValuesLayout(keys, frozenset(scalar_lines))
 
 
@@ -94,6 +97,11 @@ class Chart:
     #: Where values.yaml's keys stand (None: not read with the values; the values model
     #: then composes `values_text` itself).
     values_layout: ValuesLayout | None = field(default=None, compare=False, repr=False)
+    #: Every document of a values.yaml that has several (`values` merges them as Helm 4
+    #: does; `helm_values.for_helm` reads them as Helm 3 does). Empty for one document.
+    values_documents: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    #: The Helm major version whose reading `values` is.
+    helm: int = DEFAULT_HELM
 
 
 #: Subcharts nested in subcharts, at most (Helm charts use two or three levels).
@@ -166,6 +174,22 @@ def _parse(
     return data, node
 
 
+def _values_documents(text: str, path: str, source: str) -> tuple[list[yaml.Node], list[Any]]:
+    """The node trees and data of every document of a values file, within the bounds."""
+    nodes, read = [], []
+    # All the documents together stand for no more values than one could.
+    budget = [MAX_NODES]
+    try:
+        for node, data in documents_bounded(text, _Loader, budget=budget):
+            nodes.append(node)
+            read.append(data)
+    except YamlTooLarge as error:
+        raise ChartArchiveError(f"{source}: {path} is not read: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise ChartArchiveError(f"{source}: {path} is not valid YAML ({error})") from None
+    return nodes, read
+
+
 def _as_written(files: dict[str, bytes], path: str, source: str) -> Any:
     """A YAML member with every scalar kept a string (Chart.yaml's `version: 1.10` is
     "1.10", not the number 1.1)."""
@@ -179,13 +203,16 @@ def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, d
     values_text = ""
     values: Any = {}
     layout = None
+    documents: tuple[Any, ...] = ()
     if prefix + "values.yaml" in files:
         values_text = files[prefix + "values.yaml"].decode("utf-8-sig", errors="replace")
         # One node tree gives the values and the layout of their keys: the values model
         # needs both, and composing a large values.yaml again costs milliseconds.
-        values, node = _parse(files, prefix + "values.yaml", source, _Loader)
-        layout = values_layout(node)
-        values = {} if values is None else values
+        nodes, read = _values_documents(values_text, prefix + "values.yaml", source)
+        layout = values_layout(*nodes)
+        values = merged_documents(read)
+        if len(read) > 1:
+            documents = tuple(read)
     schema = None
     if prefix + "values.schema.json" in files:
         try:
@@ -214,6 +241,7 @@ def _chart(files: dict[str, bytes], prefix: str, source: str, budget: _Budget, d
         subcharts=subcharts,
         template_paths=template_paths,
         values_layout=layout,
+        values_documents=documents,
     )
 
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .archive import Chart, ChartArchiveError, read_chart_archive
 from .cache import CachedListing, ChartCache, normalise_digest, sha256_hex
 from .fetch import FetchError, Http, NetworkPolicy
+from .helm_values import DEFAULT_HELM, for_helm
 from .index import IndexFormatError, RepositoryIndex
 from .lockfile import ChartKey, LockEntry, Lockfile
 from .mirrors import Mirror, apply_mirrors, matching_mirror
@@ -40,6 +41,8 @@ class ResolverSettings(NamedTuple):
     index_ttl: float = 3600.0
     mirrors: tuple[Mirror, ...] = ()
     policy: NetworkPolicy = NetworkPolicy()
+    #: The Helm major version whose reading of values the charts give (`helm_values`).
+    helm: int = DEFAULT_HELM
 
 
 class Problem(NamedTuple):
@@ -527,6 +530,10 @@ class ChartResolver:
         return bool(self.lockfile and self.lockfile.get(key))
 
     def _read(self, data: bytes, url: str) -> Chart:
+        """The chart in `data`, its values as the configured Helm version reads them."""
+        return for_helm(self._parsed(data, url), self.settings.helm)
+
+    def _parsed(self, data: bytes, url: str) -> Chart:
         digest = sha256_hex(data)
         with _PARSED_LOCK:
             chart = _PARSED.get(digest)

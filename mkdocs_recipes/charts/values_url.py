@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..yaml_limits import YamlTooLarge, load_bounded
+from ..yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded
+from .helm_values import DEFAULT_HELM, merged_documents
 
 _GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+)/([^/]+)/(?:blob|raw)/(.+)$")
 _NOT_VALUES_HOSTS = {"artifacthub.io": "an Artifact Hub page"}
@@ -42,22 +43,29 @@ def known_non_values_page(url: str) -> str | None:
     return None
 
 
-def parse_values_file(body: bytes) -> tuple[dict[str, Any] | None, str | None]:
-    """The values in a downloaded file, or why it is not a values file."""
+def parse_values_file(
+    body: bytes, helm: int = DEFAULT_HELM
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The values in a downloaded file as Helm `helm` reads them (every document merged
+    for Helm 4, the first for Helm 3), or why it is not a values file."""
     text = body.decode("utf-8-sig", errors="replace")
     if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         return None, "it is an HTML page, not a YAML file"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    documents: list[Any] = []
     try:
-        data = load_bounded(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        # All the documents together stand for no more values than one could.
+        for _, data in documents_bounded(text, loader, budget=[MAX_NODES]):
+            documents.append(data)
+            if helm == 3:
+                break
     except YamlTooLarge as error:
         return None, f"it is not read: {error.problem}"
     except yaml.YAMLError as error:
         return None, f"it is not valid YAML ({getattr(error, 'problem', error)})"
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if not all(d is None or isinstance(d, dict) for d in documents):
         return None, "it is YAML but not a mapping of values"
-    return data, None
+    return merged_documents(documents), None
 
 
 def differences(linked: dict[str, Any], pinned: dict[str, Any]) -> list[str]:

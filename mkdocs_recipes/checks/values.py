@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..charts.helm_values import default_draft
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
 from ..findings import Finding, Fix, Severity
 from ..fragments import YamlBlock, merge_values, value_at
@@ -268,6 +269,10 @@ def _walk(
                     _sub_context(context, sub, (*path, key)),
                     conditions | {"enabled"},
                 )
+            elif not _is_null(value_node) and not (
+                isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value)
+            ):
+                _not_a_subchart_table(key, key_node, child.subchart, path, context)
             continue
         if isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value):
             continue  # a blank for the reader (`<count>`, `...`) is not a wrong shape
@@ -287,6 +292,33 @@ def _walk(
             _check_items(value_node, key_node, child, (*path, key), model, context)
         if isinstance(value_node, yaml.MappingNode) and child.shape in (MAP, ANY):
             _walk(value_node, child, (*path, key), model, context)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    """`key:` with nothing (or `~`, `null`): Helm removes the key, which is no shape."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _not_a_subchart_table(
+    key: str, key_node: yaml.Node, sub: ValuesModel, path: tuple[str, ...], context: _Context
+) -> None:
+    """A subchart's key holds its values: Helm 4 fails the install when it is not a
+    mapping, Helm 3 drops it with a warning ("skipped value ... not a table")."""
+    dotted = ".".join((*context.prefix, *path, key))
+    outcome = (
+        "Helm 4 rejects the install"
+        if context.model.chart.helm >= 4
+        else "Helm 3 ignores it (with a warning)"
+    )
+    context.report(
+        "values-type-mismatch",
+        key_node,
+        f"`{dotted}` holds the values of the subchart {sub.label}, but this block gives "
+        f"it something other than a mapping: {outcome}",
+        f"write a mapping of {sub.label}'s values under `{key}:`, e.g. `{key}:` then "
+        "`  enabled: true` on the next line",
+        (*path, key),
+    )
 
 
 def _check_items(
@@ -484,7 +516,7 @@ def _check_schema(
         merged = merge_values(
             model.chart.values if isinstance(model.chart.values, dict) else {}, fragment
         )
-        outcome = _guarded_schema(model.schema).validate(merged)
+        outcome = _guarded_schema(model.schema, model.chart.helm).validate(merged)
         errors = outcome.errors
         if outcome.unchecked:
             context.report(
@@ -513,19 +545,20 @@ def _check_schema(
         _check_schema(values, root_node, anchor, sub, context, (*prefix, key))
 
 
-_GUARDED: dict[int, tuple[Any, GuardedSchema]] = {}
+_GUARDED: dict[tuple[int, int], tuple[Any, GuardedSchema]] = {}
 
 
-def _guarded_schema(schema: Any) -> GuardedSchema:
-    """The chart's schema prepared once per chart (`schema_guard`: no reference outside
-    it followed, patterns in RE2, a budget)."""
-    known = _GUARDED.get(id(schema))
+def _guarded_schema(schema: Any, helm: int) -> GuardedSchema:
+    """The chart's schema prepared once per chart and Helm version (`schema_guard`: no
+    reference outside it followed, patterns in RE2, a budget; without `$schema`, the
+    draft that Helm version applies)."""
+    known = _GUARDED.get((id(schema), helm))
     if known is not None and known[0] is schema:
         return known[1]
-    guarded = GuardedSchema(schema)
+    guarded = GuardedSchema(schema, default_draft(helm))
     if len(_GUARDED) > 256:
         _GUARDED.clear()
-    _GUARDED[id(schema)] = (schema, guarded)
+    _GUARDED[(id(schema), helm)] = (schema, guarded)
     return guarded
 
 

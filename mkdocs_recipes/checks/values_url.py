@@ -49,7 +49,7 @@ def check_values_url(
         return None, [
             finding("values-url-unchecked", f"values_yaml_url was not compared: {reason}")
         ]
-    values, invalid = parse_values_file(body)
+    values, invalid = parse_values_file(body, resolver.settings.helm)
     if values is None:
         return None, [
             finding(
@@ -66,6 +66,7 @@ def check_values_url(
             values_text=body.decode("utf-8", errors="replace"),
             values=values,
             schema=None,
+            helm=resolver.settings.helm,
         )
         return chart, [
             finding(

@@ -91,13 +91,18 @@ CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml"
 def site_config(config_file: Path | None) -> Path:
     """The configuration a command works on: `-f`, else the first of `CONFIG_NAMES` in the
     working directory, as `properdocs build` finds it (and `mkdocs build`, which knows
-    only the mkdocs ones, for a MkDocs site)."""
+    only the mkdocs ones, for a MkDocs site). From here on, MkDocs' modules are those of
+    the site's engine (`engines.use_engine_of`)."""
+    from .engines import use_engine_of
+
     if config_file is not None:
         if not config_file.is_file():
             raise UsageProblem(f"{config_file}: no such file; pass the site's mkdocs.yml with -f")
+        use_engine_of(config_file)
         return config_file
     for name in CONFIG_NAMES:
         if Path(name).is_file():
+            use_engine_of(Path(name))
             return Path(name)
     raise UsageProblem(
         f"no {', '.join(CONFIG_NAMES[:-1])} or {CONFIG_NAMES[-1]} here; run in the site's "
@@ -106,17 +111,21 @@ def site_config(config_file: Path | None) -> Path:
 
 
 def load_site(config_file: Path | None) -> Site:
-    """Read mkdocs.yml as MkDocs does, and the `recipes` plugin's options from it."""
+    """Read the site's configuration as its engine does, and the `recipes` plugin's
+    options from it."""
+    from .engines import running
+
+    path = site_config(config_file)  # before MkDocs' modules: they may be ProperDocs'
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
     from .config import RecipesConfig
 
-    path = site_config(config_file)
     try:
         config = load_config(config_file=str(path))
     except (ConfigurationError, SystemExit) as error:
-        raise UsageProblem(f"{path}: MkDocs cannot load this configuration ({error})") from None
+        engine = running()
+        raise UsageProblem(f"{path}: {engine} cannot load this configuration ({error})") from None
     plugin = config.plugins.get("recipes")
     options = getattr(plugin, "config", None)
     if options is None:
@@ -559,9 +568,9 @@ def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
 def _load_pages(config_file: Path | None, offline: bool) -> Any:
     """The site analysed page by page (no checks across pages), as `check` reads it."""
     lazy_modules.defer("requests")
+    path = site_config(config_file)  # before MkDocs' modules: they may be ProperDocs'
     from .site_check import SiteCheckError, check_site
 
-    path = site_config(config_file)
     try:
         with regex_cache.kept(_user_cache()):
             return check_site(path, offline=offline, whole_site=False)

@@ -24,6 +24,7 @@ from .engine import (
     jinja_renderer,
     macros_render,
 )
+from .engines import declare_properdocs_support
 from .findings import Finding
 from .flux_settings import FluxSettings
 from .macros import RecipeMacros
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from .page_findings import MarkedPage
 
 __all__ = ["RecipesPlugin"]
+
+declare_properdocs_support()
 
 
 class RecipesPlugin(BasePlugin[RecipesConfig]):

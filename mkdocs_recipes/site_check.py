@@ -171,6 +171,7 @@ def _check_site(
     from mkdocs.structure.files import get_files
     from mkdocs.structure.pages import Page
 
+    from .engines import running
     from .plugin import RecipesPlugin, _macros_plugin
 
     report = SiteReport()
@@ -178,7 +179,7 @@ def _check_site(
         try:
             config = load_config(config_file=str(config_file))
         except (ConfigurationError, SystemExit, OSError) as error:
-            raise SiteCheckError(f"{config_file}: MkDocs cannot load it ({error})") from None
+            raise SiteCheckError(f"{config_file}: {running()} cannot load it ({error})") from None
         existing = config.plugins.get("recipes")
         pluglet_site = not isinstance(existing, RecipesPlugin)
         recipes: RecipesPlugin

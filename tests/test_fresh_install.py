@@ -57,6 +57,9 @@ def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
     )
     html = (site / "site" / "recipes" / "podinfo" / "index.html").read_text(encoding="utf-8")
     assert "helm.toolkit.fluxcd.io/v2" in html, output
+    # Plain MkDocs (no ProperDocs installed): the plugin's ProperDocs declaration is silent.
+    assert "properdocs" not in listed
+    assert "ProperDocs" not in output and "MkDocs may break" not in output, output
     # And the console script works from that environment.
     assert "lock" in run([str(fresh / "bin" / "mkdocs-recipes"), "--help"], site)
     # The commands from page to cluster, installed without extras.

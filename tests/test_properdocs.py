@@ -104,3 +104,61 @@ def test_a_folder_without_a_configuration_names_what_it_looked_for(tmp_path) -> 
     )
     assert done.returncode == 2
     assert "properdocs.yml" in done.stderr and "mkdocs.yaml" in done.stderr
+
+
+#: A hook module records which engine's modules loaded the configuration.
+ENGINE_HOOK = """\
+import sys
+from pathlib import Path
+
+Path("engine.txt").write_text(sys.modules["mkdocs"].__name__)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "engine"), [("properdocs.yml", "properdocs"), ("mkdocs.yml", "mkdocs")]
+)
+def test_commands_load_a_properdocs_site_through_properdocs(tmp_path, name, engine) -> None:
+    """The commands read a `properdocs.yml` site with ProperDocs' modules, as `properdocs
+    build` does, and a `mkdocs.yml` site with MkDocs'."""
+    site = properdocs_site(tmp_path, name)
+    config = site.root / name
+    config.write_text(config.read_text() + "hooks:\n  - engine_hook.py\n")
+    (site.root / "engine_hook.py").write_text(ENGINE_HOOK)
+    for command in (("check", "--no-cache"), ("lock",), ("export", "--out", "cluster")):
+        (site.root / "engine.txt").unlink(missing_ok=True)
+        done = run(site, "mkdocs_recipes", *command)
+        assert done.returncode in (0, 1), done.stdout + done.stderr
+        assert (site.root / "engine.txt").read_text() == engine, command
+
+
+def test_the_plugin_declares_properdocs_support_as_properdocs_asks(tmp_path) -> None:
+    """Under the `mkdocs` command with ProperDocs installed, ProperDocs' own suggestion is
+    printed once (the plugin calls `properdocs.replacement_warning.setup()`); never under
+    `properdocs`, never under the project's own commands, and silenced as ProperDocs says."""
+    import os
+
+    site = properdocs_site(tmp_path, "mkdocs.yml")
+    page = site.root / "docs" / "podinfo.md"
+    page.write_text(page.read_text().replace("v1beta2", "v1"))
+    plain = {k: v for k, v in os.environ.items() if k != "DISABLE_MKDOCS_2_WARNING"}
+
+    def stderr(*command: str, **env: str) -> str:
+        done = subprocess.run(
+            list(command),
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            env={**plain, "MKDOCS_RECIPES_OFFLINE": "1", **env},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stderr
+
+    bin_dir = os.path.dirname(sys.executable)
+    banner = "properdocs.org"
+    assert stderr(os.path.join(bin_dir, "mkdocs"), "build").count(banner) == 1
+    assert banner not in stderr(os.path.join(bin_dir, "properdocs"), "build")
+    assert banner not in stderr(os.path.join(bin_dir, "mkdocs-recipes"), "check")
+    silenced = stderr(os.path.join(bin_dir, "mkdocs"), "build", DISABLE_MKDOCS_2_WARNING="true")
+    assert banner not in silenced

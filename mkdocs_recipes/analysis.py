@@ -15,7 +15,7 @@ import yaml
 
 from .checks.api_versions import check_api_versions
 from .checks.yaml_syntax import check_yaml_syntax
-from .findings import Finding
+from .findings import Finding, Severity
 from .flux_settings import FluxSettings
 from .fragments import YamlBlock, merge_values, read_yaml_block
 from .frontmatter import FrontMatter, front_matter_text, read_front_matter
@@ -104,7 +104,9 @@ def analyse_page(
     state.yaml_blocks = [read_yaml_block(b, nodes_only) for b in rendered if b is not None]
     state.findings += check_yaml_syntax(state.yaml_blocks, path, recipe=recipe is not None)
     parsed = [b for b in state.yaml_blocks if b.error is None]
-    state.findings += check_api_versions(parsed, state.settings.flux_version, path)
+    state.findings += _as_of_its_date(
+        check_api_versions(parsed, state.settings.flux_version, path), state.front_matter, meta
+    )
     if recipe is not None:
         _values_findings(state, recipe, resolver, parsed, fetch_values_url)
     state.findings = apply_levels(state.findings, page_levels, blocks)
@@ -113,6 +115,32 @@ def analyse_page(
         # keeps its findings, not its parsed YAML (sites have hundreds of such pages).
         state.yaml_blocks = []
     return state
+
+
+def _as_of_its_date(
+    found: list[Finding], front_matter: FrontMatter | None, meta: dict[str, Any] | None
+) -> list[Finding]:
+    """Removed Flux API versions on a dated page (`date:` in its front-matter: a blog
+    post, a release note) are info: the page records what was current when it was
+    written, and its readers see that date. A page that names its own `flux_version` is
+    judged as usual: it says which release it is for."""
+    # The front-matter as MkDocs read it (`meta`), when this plugin did not parse it.
+    data = {**(meta or {}), **(front_matter.data if front_matter is not None else {})}
+    date = data.get("date")
+    own = data.get("flux")
+    if not found or not date or (isinstance(own, dict) and "flux_version" in own):
+        return found
+    shown = date.get("created", date) if isinstance(date, dict) else date
+    return [
+        dataclasses.replace(
+            finding,
+            severity=Severity.INFO,
+            message=f"{finding.message} (a page dated {shown}: reported as info)",
+            hint=f"{finding.hint or 'update it'}; or, to judge the page against the release it was written "
+            'for, set `flux:` then `  flux_version: "2.5"` (say) in its front-matter',
+        )
+        for finding in found
+    ]
 
 
 def _chart_findings(state: PageState, recipe: Recipe, resolver: ChartResolver | None) -> None:

@@ -96,3 +96,48 @@ kind: HelmRelease
     assert judge("kustomize.config.k8s.io/v1beta1", "Kustomization", "2.9") is None
     verdict = judge("kustomize.toolkit.fluxcd.io/v9", "Kustomization", "2.9")
     assert verdict is not None and "has ever served" in verdict.message
+
+
+DATED_POST = """\
+---
+date: 2025-04-27
+---
+
+# Image automation
+
+```yaml
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: app
+```
+"""
+
+
+def test_a_dated_page_records_its_time_and_is_told_as_info() -> None:
+    from mkdocs_recipes.analysis import analyse_page
+    from mkdocs_recipes.findings import Severity
+    from mkdocs_recipes.flux_settings import FluxSettings
+
+    found = analyse_page(DATED_POST, "blog/post.md", FluxSettings()).findings
+    assert [(f.line, f.code, f.severity) for f in found] == [
+        (8, "flux-api-not-served", Severity.INFO)
+    ]
+    assert "a page dated 2025-04-27" in found[0].message
+    assert found[0].fix is not None  # `check --fix` still updates it when asked
+    # Without a date it is an error, as on any page a reader follows today.
+    undated = DATED_POST.replace("date: 2025-04-27", "title: Image automation")
+    assert [f.severity for f in analyse_page(undated, "p.md", FluxSettings()).findings] == [
+        Severity.ERROR
+    ]
+    # A dated page that names the release it is for is judged against that release.
+    for_29 = DATED_POST.replace(
+        "date: 2025-04-27", 'date: 2025-04-27\nflux:\n  flux_version: "2.9"'
+    )
+    assert [f.severity for f in analyse_page(for_29, "p.md", FluxSettings()).findings] == [
+        Severity.ERROR
+    ]
+    for_25 = DATED_POST.replace(
+        "date: 2025-04-27", 'date: 2025-04-27\nflux:\n  flux_version: "2.5"'
+    )
+    assert analyse_page(for_25, "p.md", FluxSettings()).findings == []

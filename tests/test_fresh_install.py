@@ -3,41 +3,27 @@ mkdocs-material beside it: the package's own dependencies must be enough for a b
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
-import venv
 from pathlib import Path
 
 import pytest
 
-from support.paths import ROOT
-from support.sites import run_ok
+from support.fresh import build_wheel, fresh_venv
+from support.fresh import run as fresh_run
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    return run_ok(command, cwd, {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    done = fresh_run(command, cwd, env)
+    return done.stdout + done.stderr
 
 
 @pytest.mark.slow
 def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
-    # The wheel, built from a copy of the checkout (no .venv, no caches).
+    wheel = build_wheel(tmp_path)
     source = tmp_path / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".venv", ".git", "site", "dist", "__pycache__", ".*cache"),
-    )
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"), "."],
-        source,
-    )
-    (wheel,) = (tmp_path / "dist").glob("mkdocs_recipes-*.whl")
-
     fresh = tmp_path / "fresh"
-    venv.EnvBuilder(with_pip=True).create(fresh)
+    fresh_venv(fresh, str(wheel), "mkdocs-material")
     python = fresh / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "--quiet", str(wheel), "mkdocs-material"], tmp_path)
     # Nothing of the test extras came along.
     listed = run([str(python), "-m", "pip", "list", "--format=freeze"], tmp_path).lower()
     assert "pytest" not in listed and "hypothesis" not in listed

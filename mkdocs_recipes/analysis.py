@@ -136,8 +136,9 @@ def _as_of_its_date(
             finding,
             severity=Severity.INFO,
             message=f"{finding.message} (a page dated {shown}: reported as info)",
-            hint=f"{finding.hint or 'update it'}; or, to judge the page against the release it was written "
-            'for, set `flux:` then `  flux_version: "2.5"` (say) in its front-matter',
+            hint=f"{finding.hint or 'update it'}; or, to judge the page against the release "
+            'it was written for, set `flux:` then `  flux_version: "2.5"` (say) in its '
+            "front-matter",
         )
         for finding in found
     ]

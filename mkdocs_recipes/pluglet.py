@@ -15,7 +15,7 @@ packaged include files must be written into the site's include_dir:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .engine import (
     log,
     macros_render,
 )
+from .findings import Severity
 from .macros import RecipeMacros
 
 #: Engines by (project folder, options): Zensical calls `define_env` for every page.
@@ -124,9 +125,41 @@ def define_env(env: Any) -> None:
         return engine.page(key, str(path), lambda: path.read_text(encoding="utf-8-sig"), render)
 
     page_of = (lambda: env.page) if _is_zensical(env) else None
-    functions = RecipeMacros(lookup, engine.report, page_of).functions()
+    find: Callable[[Any], PageState | None] = lookup
+    if _is_zensical(env) and _macros_options(env).get("on_error_fail"):
+        find = _failing_on_errors(lookup, engine)
+    functions = RecipeMacros(find, engine.report, page_of).functions()
     for name, function in functions.items():
         env.macro(function, name)
+
+
+class RecipeErrors(RuntimeError):
+    """A page has errors and the site asked its macros to fail the build on errors."""
+
+
+def _failing_on_errors(
+    lookup: Callable[[Any], PageState | None], engine: RecipeEngine
+) -> Callable[[Any], PageState | None]:
+    """Under Zensical, whose build has no `--strict`: with `on_error_fail: true` under
+    `macros`, the first recipe macro of a page with errors raises once its findings are
+    logged, and Zensical stops the build (exit status 1)."""
+
+    def lookup_or_fail(page: Any) -> PageState | None:
+        state = lookup(page)
+        if state is None:
+            return None
+        # As logged: severities and the baseline applied.
+        errors = [f for f in engine.by_path.get(state.path, ()) if f.severity is Severity.ERROR]
+        if errors:
+            first = errors[0]
+            raise RecipeErrors(
+                f"mkdocs-recipes: {state.path} has {len(errors)} error(s), the first at line "
+                f"{first.line} [{first.code}] (all logged above); the build stops because "
+                "`on_error_fail: true` is set under `macros`"
+            )
+        return state
+
+    return lookup_or_fail
 
 
 def _engine(env: Any, root: Path) -> RecipeEngine | None:

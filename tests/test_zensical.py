@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,37 +14,10 @@ import yaml
 
 from support.crds import validate
 from support.html import code_blocks
-from support.paths import ROOT
-from support.sites import run_module, run_ok
+from support.sites import as_pluglet_site, docs_site, run_module, run_ok
 
 RECIPES = ["podinfo", "podinfo-oci", "cert-manager"]
 BIN = Path(sys.executable).parent
-
-
-def docs_site(folder: Path) -> Path:
-    """This project's own docs site (its example recipes resolve offline)."""
-    folder.mkdir(parents=True)
-    for name in ("docs", "includes", "examples"):
-        shutil.copytree(ROOT / name, folder / name)
-    for name in ("mkdocs.yml", "recipes.lock"):
-        shutil.copy(ROOT / name, folder / name)
-    return folder
-
-
-def as_pluglet_site(folder: Path) -> Path:
-    """The same site with the pluglet instead of the plugin; options under extra.recipes."""
-    config = yaml.safe_load((folder / "mkdocs.yml").read_text())
-    plugins = []
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "recipes" in plugin:
-            config.setdefault("extra", {})["recipes"] = plugin["recipes"]
-            continue
-        if isinstance(plugin, dict) and "macros" in plugin:
-            plugin["macros"]["modules"] = ["mkdocs_recipes"]
-        plugins.append(plugin)
-    config["plugins"] = plugins
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    return folder
 
 
 def run(command: list[str], cwd: Path) -> str:
@@ -132,3 +106,40 @@ def test_check_names_packaged_includes_a_pluglet_site_lacks(tmp_path) -> None:
     run([str(BIN / "mkdocs-recipes"), "includes", "--write", "includes"], site)
     clean = run_module(site, "mkdocs_recipes", "check", "--offline")
     assert clean.returncode == 0 and "include-missing" not in clean.stdout
+
+
+@pytest.mark.slow
+def test_on_error_fail_makes_a_zensical_build_fail_on_a_pages_errors(tmp_path) -> None:
+    """Zensical's build has no --strict and ends "No issues found" whatever was logged;
+    with `on_error_fail: true` under `macros`, the pluglet stops it at a page with errors."""
+    site = as_pluglet_site(docs_site(tmp_path / "site"))
+    run([str(BIN / "mkdocs-recipes"), "includes", "--write", "includes"], site)
+    page = site / "docs" / "recipes" / "podinfo.md"
+    text = page.read_text()
+    page.write_text(text.replace("helm_chart_version: ", "helm_chart_version: 6.10 #", 1))
+    environment = {"PATH": str(BIN), "MKDOCS_RECIPES_OFFLINE": "1", "HOME": str(site)}
+    # As the site is: the error is logged, and the build still succeeds.
+    logged = run([str(BIN / "zensical"), "build"], site)
+    assert "[recipe-yaml-number]" in logged
+    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "macros" in plugin:
+            plugin["macros"]["on_error_fail"] = True
+    (site / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    failed = subprocess.run(
+        [str(BIN / "zensical"), "build"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output[-3000:]
+    assert "mkdocs-recipes: docs/recipes/podinfo.md has 1 error(s)" in output, output[-3000:]
+    assert "[recipe-yaml-number]" in output
+    # Fixed, the same configuration builds.
+    page.write_text(text)
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    run([str(BIN / "zensical"), "build"], site)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
+from .flux_settings import before_release
 from .fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
 from .placeholders import ELISION, is_placeholder
 
@@ -248,13 +249,30 @@ def _values_findings(
                     line,
                     f"`{dotted}` holds a secret written in the page; the exported "
                     "HelmRelease would keep it in plain text in Git",
-                    "keep it in a Secret and have the HelmRelease read it: `valuesFrom: "
-                    f"[{{kind: Secret, name: {recipe.helmrelease_name}-values, "
-                    f"valuesKey: {path[-1]}, targetPath: {dotted}}}]` (or encrypt the "
-                    "file with SOPS)",
+                    "keep it in a Secret and have the HelmRelease read it: "
+                    + values_from(
+                        recipe.helmrelease_name, path[-1], dotted, state.settings.flux_version
+                    )
+                    + " (or encrypt the file with SOPS)",
                 )
             )
     return findings
+
+
+#: The first Flux release whose `valuesFrom` has `literal` (helm-controller, Flux 2.9).
+LITERAL_VALUES_FROM = "2.9"
+
+
+def values_from(release: str, key: str, dotted: str, flux_version: str) -> str:
+    """The `valuesFrom` entry that reads `key` of the Secret `<release>-values` into the
+    values at `dotted`. With a `targetPath`, Flux reads the value with Helm's `--set`
+    syntax (commas, brackets, dots mean something) unless `literal: true`, which Flux 2.9
+    added: a secret is arbitrary text, so it is read literally where Flux can."""
+    literal = not before_release(flux_version, LITERAL_VALUES_FROM)
+    return (
+        f"`valuesFrom: [{{kind: Secret, name: {release}-values, valuesKey: {key}, "
+        f"targetPath: {dotted}{', literal: true' if literal else ''}}}]`"
+    )
 
 
 def object_names(text: str) -> set[tuple[str, str]] | None:

@@ -147,7 +147,7 @@ def test_values_modes_and_the_findings_about_what_would_be_committed(site) -> No
     assert re.search(
         r"docs/dashboard\.md:15: \[export-literal-secret\] `config\.clientSecret`.*valuesFrom: "
         r"\[\{kind: Secret, name: oauth2-proxy-values, valuesKey: clientSecret, "
-        r"targetPath: config\.clientSecret\}\]",
+        r"targetPath: config\.clientSecret, literal: true\}\]",
         done.output,
     ), done.output
     assert "docs/dashboard.md:22: [export-values-placeholder] `config.cookieSecret`" in done.output
@@ -401,3 +401,16 @@ def test_what_counts_as_a_literal_secret(key, value, secret) -> None:
     from mkdocs_recipes.export import is_literal_secret
 
     assert is_literal_secret(key, value) is secret
+
+
+def test_the_values_from_advice_reads_a_secret_literally_where_flux_can() -> None:
+    """Flux 2.9 added `literal` to `valuesFrom`: with a `targetPath`, a value is otherwise
+    read with Helm's `--set` syntax, where a comma or a bracket in a secret means
+    something."""
+    from mkdocs_recipes.export import values_from
+
+    assert values_from("app", "token", "auth.token", "2.9") == (
+        "`valuesFrom: [{kind: Secret, name: app-values, valuesKey: token, "
+        "targetPath: auth.token, literal: true}]`"
+    )
+    assert values_from("app", "token", "auth.token", "2.8").endswith("targetPath: auth.token}]`")

@@ -18,6 +18,8 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..fragments import merge_values
+
 if TYPE_CHECKING:
     from .archive import Chart
 
@@ -34,20 +36,10 @@ def merged_documents(documents: Iterable[Any]) -> Any:
         if document is None:
             continue
         if isinstance(document, dict) and isinstance(merged, dict):
-            merged = _merge(merged, document)
+            merged = merge_values(merged, document)
         else:
             merged = document
     return {} if merged is None else merged
-
-
-def _merge(base: dict[Any, Any], extra: dict[Any, Any]) -> dict[Any, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def default_draft(helm: int) -> Any:

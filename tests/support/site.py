@@ -80,7 +80,12 @@ class Site:
             cwd=self.root,
             capture_output=True,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            env={
+                **os.environ,
+                "NO_MKDOCS_2_WARNING": "1",
+                "DISABLE_MKDOCS_2_WARNING": "true",
+                **(env or {}),
+            },
             timeout=300,
         )
         return Build(done.returncode, done.stdout + done.stderr, self.root / "site")
@@ -91,7 +96,12 @@ class Site:
         # Never `-q`: it drops warnings before --strict counts them.
         if strict:
             command.append("--strict")
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        env = {
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "DISABLE_MKDOCS_2_WARNING": "true",
+            **(env or {}),
+        }
         done = subprocess.run(
             command, cwd=self.root, capture_output=True, text=True, env=env, timeout=300
         )

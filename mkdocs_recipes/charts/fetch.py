@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,7 +34,12 @@ class NetworkPolicy(NamedTuple):
     """Limits for every request. The defaults suit public chart repositories."""
 
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0
+    #: The first-byte budget: seconds a host may stay silent (for its headers, or between
+    #: two parts of a body) before it is given up for the build. A docs build must not
+    #: sit for half a minute behind a host that accepted the connection and went quiet.
+    read_timeout: float = 10.0
+    #: Seconds of silence after which the terminal is told which host is being waited for.
+    notice_after: float = 2.0
     retries: int = 3
     backoff: float = 0.5
     #: The largest public indexes are tens of MiB; parsing one costs ~25x its size in memory.
@@ -189,6 +196,20 @@ def host_of(url: str) -> str:
         return ""
 
 
+def _log_wait(text: str) -> None:
+    logging.getLogger("mkdocs.plugins.recipes").info(text)
+
+
+#: Where "waiting for <host>" goes: the build's log (INFO, as MkDocs shows it); the
+#: command line sets its own (`set_wait_notice`).
+_wait_notice: list[Callable[[str], None]] = [_log_wait]
+
+
+def set_wait_notice(notice: Callable[[str], None]) -> None:
+    """Send the waiting notices to `notice` (a line of text each)."""
+    _wait_notice[0] = notice
+
+
 class Http:
     """A small client: one connection pool per build, retries and limits from a policy.
 
@@ -200,8 +221,20 @@ class Http:
         self.unreachable: dict[str, str] = {}
         #: Requests that went to the network, per host (what "asked once" means).
         self.attempts: dict[str, int] = {}
+        #: Hosts the terminal was told it waits for (once each).
+        self.noticed: set[str] = set()
         self._lock = threading.Lock()
         self._pool: Any = None
+
+    def _notice(self, host: str) -> None:
+        """The terminal is told, once per host, that the build waits for it and how long
+        it may."""
+        with self._lock:
+            if host in self.noticed:
+                return
+            self.noticed.add(host)
+        budget = max(self.policy.connect_timeout, self.policy.read_timeout)
+        _wait_notice[0](f"recipes: waiting for {host} to answer (given up after {budget:g} s)")
 
     def _manager(self) -> Any:
         with self._lock:
@@ -287,6 +320,9 @@ class Http:
         started = time.monotonic()
         too_slow = f"took longer than {self.policy.deadline:g} s to download"
         _deadline.at = started + self.policy.deadline
+        notice = threading.Timer(self.policy.notice_after, self._notice, (host,))
+        notice.daemon = True
+        notice.start()
         try:
             response = pool.request(
                 "GET", url, headers=request_headers, preload_content=False, redirect=True
@@ -308,6 +344,7 @@ class Http:
             raise FetchError(shown, _describe(error)) from None
         finally:
             _deadline.at = None
+            notice.cancel()
         try:
             status = response.status
             if status == 304:

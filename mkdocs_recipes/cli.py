@@ -224,13 +224,20 @@ def lock(config_file: Path | None, update: bool) -> None:
             )
     for key in sorted(set(previous.entries) - set(updated.entries)):
         changes.append(f"removed {key.chart} {key.constraint!r} (no recipe uses it)")
+    # Why a chart is missing comes first: the summary then reads as its consequence.
+    print_findings(problems)
+    failed = any(f.severity.rank >= Severity.WARNING.rank for f in problems)
+    if not updated.entries and (failed or not lock_path.exists()):
+        # An empty lockfile pins nothing; written, it could be committed as if it did.
+        why = "no chart could be resolved" if failed else "no recipe page names a chart"
+        echo(f"{lock_path.name}: nothing locked ({why}); the file was not written")
+        sys.exit(1 if failed else 0)
     if updated.render() != previous.render() or not lock_path.exists():
         updated.save()
     for change in changes:
         echo(change)
     echo(f"{lock_path.name}: {len(updated.entries)} chart(s) locked")
-    print_findings(problems)
-    if any(f.severity.rank >= Severity.WARNING.rank for f in problems):
+    if failed:
         sys.exit(1)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -75,6 +78,27 @@ def test_lock_reports_unresolvable_recipes_with_their_line(site, seed_text) -> N
     assert done.returncode == 1
     assert "docs/r.md:5: [chart-version-not-found]" in done.output, done.output
     assert "Traceback" not in done.output
+    # Nothing was locked: no empty lockfile to commit, and the reason comes first (both
+    # streams into one, as a terminal shows them).
+    assert not (site.root / "recipes.lock").exists()
+    together = subprocess.run(
+        [sys.executable, "-m", "mkdocs_recipes", "lock"],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    ).stdout
+    reason = together.index("[chart-version-not-found]")
+    summary = together.index("recipes.lock: nothing locked (no chart could be resolved)")
+    assert reason < summary and "chart(s) locked" not in together
+    # A site without recipes gets no lockfile either, and no error.
+    (site.root / "docs" / "r.md").unlink()
+    empty = site.run("mkdocs_recipes", "lock")
+    assert empty.returncode == 0, empty.output
+    assert "nothing locked (no recipe page names a chart)" in empty.output
+    assert not (site.root / "recipes.lock").exists()
 
 
 def test_lock_without_a_config_file_is_a_usage_error(tmp_path) -> None:

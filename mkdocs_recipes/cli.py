@@ -452,9 +452,9 @@ def check(
                 err=True,
             )
         if diff:
+            # Nothing is written: every finding is still there, the fixable ones among
+            # them, and the summary counts those (`N fixable with --fix`).
             echo_lines(plan.diff(shown_paths(plan)), nl=False, err=output_format != "text")
-            repaired = {id(f) for f in plan.fixed}
-            findings = [f for f in findings if id(f) not in repaired]
         elif plan.texts:
             try:
                 plan.write()

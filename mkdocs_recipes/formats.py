@@ -63,7 +63,11 @@ class Summary(NamedTuple):
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''} ({self.recipes} recipes)"
         extra = [
             f"{self.baselined} baselined" if self.baselined else "",
-            (f"{self.fixed} fixable with --fix" if self.fix_preview else f"{self.fixed} fixed")
+            (
+                f"{self.fixed} of them fixable with --fix, as the diff shows"
+                if self.fix_preview
+                else f"{self.fixed} fixed"
+            )
             if self.fixed
             else "",
         ]

@@ -3,6 +3,7 @@ mkdocs-material beside it: the package's own dependencies must be enough for a b
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from support.fresh import build_wheel, fresh_venv
 from support.fresh import run as fresh_run
+from support.html import code_blocks
+from support.paths import ROOT
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -56,3 +59,53 @@ def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
     assert "no findings" in run([tool, "export", "--check", "cluster"], site, env=offline)
     assert "3 recipe(s)" in run([tool, "outdated"], site, env=offline)
     assert "customManagers" in run([tool, "renovate"], site, env=offline)
+
+
+def _quick_start() -> tuple[str, str, str]:
+    """The README's quick start as written: its install line, its mkdocs.yml and its page."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start on an existing site", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```(\w+)([^\n]*)\n(.*?)^```$", section, flags=re.M | re.S)
+    install = next(
+        line.split("#", 1)[0].strip()
+        for language, _, body in blocks
+        if language == "bash"
+        for line in body.splitlines()
+        if line.startswith("pip install")
+    )
+    config = next(body for language, info, body in blocks if 'title="mkdocs.yml"' in info)
+    page = next(body for language, _, body in blocks if language == "markdown")
+    return install, config, page
+
+
+@pytest.mark.slow
+def test_the_readme_quick_start_builds_as_written_on_mkdocs_and_properdocs(tmp_path) -> None:
+    """Installed as the README says (its checkout path replaced by the wheel built from
+    it), its mkdocs.yml and page as written; the only addition is a mirror that stands in
+    for the network this test does not have (podinfo's repository, from the examples)."""
+    install, config, page = _quick_start()
+    wheel = build_wheel(tmp_path)
+    packages = [str(wheel) if word.startswith("./") else word for word in install.split()[2:]]
+    assert str(wheel) in packages and "mkdocs-material" in packages, install
+    bin_dir = fresh_venv(tmp_path / "fresh", *packages, "properdocs")
+
+    site = tmp_path / "quick"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "podinfo.md").write_text(page)
+    shutil.copytree(ROOT / "examples" / "chart-repository" / "podinfo", site / "podinfo-charts")
+    (site / "mkdocs.yml").write_text(
+        config.replace(
+            "  - recipes\n",
+            "  - recipes:\n      mirrors:\n"
+            "        https://stefanprodan.github.io/podinfo: podinfo-charts\n",
+        )
+    )
+    assert "podinfo-charts" in (site / "mkdocs.yml").read_text()
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "DISABLE_MKDOCS_2_WARNING": "true"}
+    for engine in ("mkdocs", "properdocs"):
+        run([str(bin_dir / engine), "build", "--strict"], site, env=env)
+        html = (site / "site" / "podinfo" / "index.html").read_text(encoding="utf-8")
+        blocks = {b.title: b.text for b in code_blocks(html)}
+        release = blocks.get("/podinfo/helmrelease-podinfo.yaml", "")
+        assert "apiVersion: helm.toolkit.fluxcd.io/v2" in release, (engine, sorted(blocks))
+        assert "kind: HelmRelease" in release and "version: 6.5.x" in release, release

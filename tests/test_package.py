@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+
+import pytest
 
 from mkdocs_recipes import CODES, __version__
 from support.paths import ROOT
@@ -82,3 +85,44 @@ def test_display_path_is_relpath(tmp_path, monkeypatch) -> None:
         "./relative/../x.md",
     ]:
         assert display_path(path) == Path(os.path.relpath(path)).as_posix(), path
+
+
+@pytest.mark.slow
+def test_the_release_artifacts_build_and_pass_twine_check(tmp_path) -> None:
+    """`python -m build` makes the sdist and the wheel a release uploads, and `twine check`
+    accepts their metadata (the README renders on the package index); both carry the
+    version the code reports and the changelog names."""
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".venv", ".git", "site", "dist", "__pycache__", ".*cache"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    built = sorted(p.name for p in (tmp_path / "dist").iterdir())
+    assert built == [
+        f"mkdocs_recipes-{__version__}-py3-none-any.whl",
+        f"mkdocs_recipes-{__version__}.tar.gz",
+    ]
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "twine",
+            "check",
+            "--strict",
+            *map(str, (tmp_path / "dist").iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2
+    assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RecipesPlugin"]
 
+#: mkdocs-macros logs through `mkdocs.plugins.mkdocs_macros.util`.
+_MACROS_LOG = logging.getLogger("mkdocs.plugins.mkdocs_macros")
+
 declare_properdocs_support()
 
 
@@ -57,6 +61,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         self._marked: dict[str, tuple[str, MarkedPage]] = {}
         #: False when nobody reads the Flux YAML's text (`mkdocs-recipes check`).
         self.emit_yaml = True
+        #: mkdocs-macros' logger level before this plugin quieted it (None: untouched).
+        self._macros_log_level: int | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -65,6 +71,9 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the rest of the process: forget the session.
         self.command, self.session = None, None
+        if self._macros_log_level is not None:
+            _MACROS_LOG.setLevel(self._macros_log_level)
+            self._macros_log_level = None
 
     @property
     def engine(self) -> RecipeEngine:
@@ -73,10 +82,25 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             raise RuntimeError("the recipes plugin is used before its on_config ran")
         return self._engine
 
+    # Runs before mkdocs-macros' on_config, which logs what it registers.
+    @event_priority(100)
+    def _quiet_macros(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """mkdocs-macros' INFO lines (`No default module main found`, its lists of
+        variables, macros and filters) on every build say nothing to a site owner: they
+        are hidden unless `verbose: true` is set under `macros`. Its warnings still show."""
+        if not self.config.enabled:
+            return None
+        macros = config.plugins.get("macros")
+        verbose = getattr(macros, "config", {}).get("verbose") if macros else False
+        if not verbose and self._macros_log_level is None:
+            self._macros_log_level = _MACROS_LOG.level
+            _MACROS_LOG.setLevel(logging.WARNING)
+        return None
+
     # Runs after every default-priority on_config, so mkdocs-macros has already built
     # its Jinja environment, whichever order the two plugins have in `plugins:`.
     @event_priority(-50)
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    def _set_up(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
@@ -105,6 +129,8 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         loaders = [loader for loader in (env.loader,) if loader is not None]
         env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(INCLUDES_DIR))])
         return None
+
+    on_config = CombinedEvent(_quiet_macros, _set_up)
 
     def on_files(self, files: Any, /, *, config: MkDocsConfig) -> Any:
         if self.config.enabled:

@@ -440,7 +440,7 @@ class _SitePlugins:
             else:
                 config = self._run(method, config) or config
         if pluglet_site:
-            self.recipes.on_config(config)
+            self.recipes._set_up(config)  # (its logs are quieted here already)
         for method in self._others(config, "pre_build"):
             if not _prepares_only_itself(getattr(method, "__self__", None)):
                 self._run(method, config=config)

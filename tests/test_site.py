@@ -185,3 +185,16 @@ def test_blocks_macros_will_not_render_are_not_checked(site) -> None:
     assert build.ok, build.output
     assert "raw.md" not in build.output
     assert "docs/rendered.md:2: [yaml-syntax]" in build.output, build.output
+
+
+def test_macros_info_lines_are_quiet_unless_macros_is_verbose(site, seed_text) -> None:
+    """mkdocs-macros' INFO lines on every build (`No default module main found`, its lists
+    of variables) are hidden; `verbose: true` under `macros` brings them back."""
+    site.page("recipes/oauth2-proxy.md", seed_text)
+    quiet = site.run("mkdocs", "build", "--strict")
+    assert quiet.ok, quiet.output
+    assert "[macros]" not in quiet.output and "Documentation built" in quiet.output
+    site.plugins = ["recipes", {"macros": {"verbose": True}}]
+    verbose = site.run("mkdocs", "build", "--strict")
+    assert verbose.ok, verbose.output
+    assert "[macros] - No default module `main` found" in verbose.output

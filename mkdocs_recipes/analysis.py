@@ -124,11 +124,13 @@ def _as_of_its_date(
     post, a release note) are info: the page records what was current when it was
     written, and its readers see that date. A page that names its own `flux_version` is
     judged as usual: it says which release it is for."""
+    if not found:
+        return found  # most pages: nothing to weigh, no front-matter to merge
     # The front-matter as MkDocs read it (`meta`), when this plugin did not parse it.
     data = {**(meta or {}), **(front_matter.data if front_matter is not None else {})}
     date = data.get("date")
     own = data.get("flux")
-    if not found or not date or (isinstance(own, dict) and "flux_version" in own):
+    if not date or (isinstance(own, dict) and "flux_version" in own):
         return found
     shown = date.get("created", date) if isinstance(date, dict) else date
     return [

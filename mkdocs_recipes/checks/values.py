@@ -251,6 +251,8 @@ def _walk(
                 continue
             _unknown(key, key_node, node, path, model, context)
             continue
+        if isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value):
+            continue  # a blank for the reader (`<count>`, `...`) is not a wrong shape
         if child.subchart is not None:
             if isinstance(value_node, yaml.MappingNode):
                 sub = child.subchart
@@ -269,13 +271,9 @@ def _walk(
                     _sub_context(context, sub, (*path, key)),
                     conditions | {"enabled"},
                 )
-            elif not _is_null(value_node) and not (
-                isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value)
-            ):
+            elif not _is_null(value_node):
                 _not_a_subchart_table(key, key_node, child.subchart, path, context)
             continue
-        if isinstance(value_node, yaml.ScalarNode) and is_placeholder(value_node.value):
-            continue  # a blank for the reader (`<count>`, `...`) is not a wrong shape
         shape = _shape_of(value_node)
         if _contradicts(child, shape):
             dotted = ".".join((*context.prefix, *path, key))

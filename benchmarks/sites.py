@@ -142,11 +142,19 @@ def static_includes() -> dict[str, str]:
 
 
 def write_site(
-    root: Path, pages: int, seed: bool, flavour: str = "plugin", mirrors: bool = True
+    root: Path,
+    pages: int,
+    seed: bool,
+    flavour: str = "plugin",
+    mirrors: bool = True,
+    linked: bool = True,
+    values_url: str | None = None,
 ) -> Path:
     """Write the site under `root` and return its mkdocs.yml. `mirrors`: charts come
     from folders (offline); otherwise from their URLs as written (a benchmark points the
-    recipes at its own server)."""
+    recipes at its own server). `linked`: the other pages of the site the seed recipe
+    links to exist (without them, each seed page has eight broken links: a site where
+    every page has findings). `values_url`: every recipe sets `values_yaml_url` to it."""
     page = (SEED if seed else EXAMPLE).read_text(encoding="utf-8")
     namespace = re.search(r"^helmrelease_namespace: (\S+)$", page, re.M)
     assert namespace
@@ -160,6 +168,10 @@ def write_site(
         text = text.replace("helm_chart_name:", f"helmrelease_name: app-{n}\nhelm_chart_name:", 1)
         text = re.sub(r"^description: .*$", f"description: App number {n}", text, flags=re.M)
         text = re.sub(r"^values_yaml_url:.*\n", "", text, flags=re.M)
+        if values_url:
+            text = text.replace(
+                "helm_chart_name:", f"values_yaml_url: {values_url}\nhelm_chart_name:", 1
+            )
         text += f"\n\nNext: [the next recipe](page-{(n + 1) % pages:04d}.md).\n"
         (docs / f"page-{n:04d}.md").write_text(text)
     # The site-wide link definitions real cookbooks append to every page.
@@ -171,19 +183,24 @@ def write_site(
     )
     # The other pages of the site the seed recipe links to.
     for section in (
-        "cluster",
-        "deployment/flux",
-        "external-dns",
-        "ingress",
-        "oidc-authentication",
-        "oidc-authentication/providers",
-        "persistence",
+        ()
+        if not linked
+        else (
+            "cluster",
+            "deployment/flux",
+            "external-dns",
+            "ingress",
+            "oidc-authentication",
+            "oidc-authentication/providers",
+            "persistence",
+        )
     ):
         folder = docs / "kubernetes" / section
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.md").write_text(f"# {section}\n")
-    (docs / "images").mkdir()
-    (docs / "images" / "oauth2-proxy.png").write_bytes(b"PNG")
+    if linked:
+        (docs / "images").mkdir()
+        (docs / "images" / "oauth2-proxy.png").write_bytes(b"PNG")
     includes = root / "includes"
     includes.mkdir()
     (includes / "recipe-before-you-start.md").write_text("Before you start.\n")

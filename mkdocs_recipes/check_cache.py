@@ -7,13 +7,17 @@ is equal):
   check read (`inputs.py`: files, folders listed, paths probed), their state (size,
   modification time, SHA-256), the environment (this package's code, the installed
   distributions, Python) and the options. A check that finds all of it equal prints the
-  kept report without loading MkDocs at all. It is not kept when a result depended on
-  the network (a chart that did not resolve, a values_yaml_url fetched); online, it
-  expires with the chart indexes (`index_ttl`).
+  kept report without loading MkDocs at all. It is not kept when a result depended on a
+  failed download (a host that did not answer, a server's error); online, it expires
+  when the first listing it read (an index, a values_yaml_url) is due to be asked again
+  (`index_ttl` after it was fetched).
 * **Each page's own findings.** Keyed by the page's text and a *generation*: the
   environment, the options, every file the site's setup read (mkdocs.yml, an INHERITed
   file, the macros module, the lockfile, the site's include files). A page is reused
-  while its key is equal and the charts it resolved still resolve to the same digests;
+  while its key is equal and what it depended on is the same: its chart resolves to the
+  same archive (or fails for the same reasons), its values_yaml_url serves the same file
+  (both through the chart cache, asked again once stale); a page whose result came from
+  a failed download is analysed again, and costs only itself;
   the checks across pages (links, recipes against each other) always run again, on every
   page.
 
@@ -139,9 +143,17 @@ def _unchanged(state: list[Any]) -> bool:
     return digest is not None and stat.st_size == size and file_digest(path) == digest
 
 
+def _own_variables() -> set[str]:
+    """This package's variables now set, but `MKDOCS_RECIPES_OFFLINE`: the options say
+    whether a check was offline (`--offline` sets the variable while it runs)."""
+    from .project import OFFLINE_ENV
+
+    return {n for n in os.environ if n.startswith("MKDOCS_RECIPES_") and n != OFFLINE_ENV}
+
+
 def _environment_variables(files: list[str]) -> dict[str, str | None]:
     """This package's variables, and those the site's YAML files read with `!ENV`."""
-    names = {n for n in os.environ if n.startswith("MKDOCS_RECIPES_")}
+    names = _own_variables()
     for path in files:
         if path.endswith((".yml", ".yaml")):
             try:
@@ -316,8 +328,7 @@ def kept_report(config_file: Path, *, offline: bool, baseline: bool) -> KeptRepo
             return None
         if kept["variables"] != {n: os.environ.get(n) for n in kept["variables"]}:
             return None
-        names = {n for n in os.environ if n.startswith("MKDOCS_RECIPES_")}
-        if not names <= set(kept["variables"]):
+        if not _own_variables() <= set(kept["variables"]):
             return None
         report = kept["report"]
         return KeptReport(
@@ -347,6 +358,11 @@ class PageEntry:
 
 def chart_id(key: Any) -> str:
     return json.dumps([key.repository, key.chart, key.constraint])
+
+
+def digest_of(value: Any) -> str:
+    """A short digest of a JSON value (what a page's result depends on)."""
+    return _digest(value)[:32]
 
 
 class CheckCache:
@@ -463,9 +479,10 @@ class CheckCache:
             "charts": entry.charts,
         }
 
-    def finish(self, recorded: Any, report: KeptReport, index_ttl: float | None) -> None:
+    def finish(self, recorded: Any, report: KeptReport, expires: float | None) -> None:
         """Write the page entries and, when it can be kept, the site's result with what
-        the check read (`recorded`). `index_ttl`: seconds the result holds (online)."""
+        the check read (`recorded`). `expires`: the time (seconds since the epoch) until
+        which the result holds (online: while what it read from servers is fresh)."""
         if self.pages != self.kept:
             _write_json(
                 self._pages_file,
@@ -491,7 +508,7 @@ class CheckCache:
             {
                 "format": FORMAT,
                 "options": self.options,
-                "expires": None if index_ttl is None else time.time() + index_ttl,
+                "expires": expires,
                 "environment": self.environment,
                 "files": states,
                 "folders": [[p, _listing(p)] for p in self._inputs(recorded.folders)],

@@ -36,6 +36,7 @@ from .severities import apply_levels, read_levels
 if TYPE_CHECKING:
     from .charts.lockfile import Lockfile
     from .charts.resolver import ChartResolver
+    from .recipe import Recipe
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
@@ -280,23 +281,53 @@ class RecipeEngine:
             self.report(finding)
         return state
 
+    def depends_on(self, recipe: Recipe) -> dict[str, str] | None:
+        """What a recipe page's own findings depend on besides its text and the site's
+        setup, as `{what: digest}`: the chart it resolves to (its archive's digest, or the
+        reasons it does not resolve) and what its values_yaml_url serves, when the page
+        compares it. None when one of them came from a failed download: another run may
+        not meet that failure, so nothing that depends on it is kept. (The resolver
+        remembers what it read: asked again in one run, it answers from memory.)"""
+        from .check_cache import chart_id, digest_of
+
+        assert self.resolver is not None
+        resolution = self.resolver.resolve(chart_key(recipe))
+        if any(problem.transient for problem in resolution.problems):
+            return None
+        chart = resolution.chart
+        found = {
+            chart_id(chart_key(recipe)): chart.digest
+            if chart is not None
+            else "unresolved:" + digest_of([p.message for p in resolution.problems])
+        }
+        url = recipe.values_yaml_url
+        if url and self.options.check_values_url and not (self.resolver.settings.offline and chart):
+            from .charts.values_url import known_non_values_page, raw_url
+
+            if not known_non_values_page(url):
+                body, problem = self.resolver.fetch_text(raw_url(url))
+                if problem is not None and problem.transient:
+                    return None
+                found["values:" + url] = digest_of(
+                    problem.message if problem is not None else body.hex() if body else ""
+                )
+        return found
+
     def reuse(
         self, key: str, file: str | None, source: str, findings: list[Finding], charts: dict
     ) -> PageState | None:
-        """The page `key` as an earlier check analysed it (`findings`, its own), when the
-        charts it resolved (`charts`: chart id -> digest) still resolve to the same
-        archives; None when they do not (the page is then analysed again). Only what the
+        """The page `key` as an earlier check analysed it (`findings`, its own), when what
+        it depended on (`charts`: `depends_on`) is still the same: its chart resolves to
+        the same archive (or fails for the same reasons), its values_yaml_url serves the
+        same file; None when not (the page is then analysed again). Only what the
         front-matter says is read again."""
-        from .check_cache import chart_id
-
         path = display_path(file) if file else key
         state, _ = read_page_head(source, path, self.flux)
         recipe = state.recipe
         if recipe is not None and self.resolver is not None:
-            chart = self.resolver.resolve(chart_key(recipe)).chart
-            if chart is None or charts.get(chart_id(chart.key)) != chart.digest:
+            if self.depends_on(recipe) != charts:
                 return None
-            state.chart = chart
+            state.chart = self.resolver.resolve(chart_key(recipe)).chart
         state.findings = list(findings)
         self.pages[key] = state
         for finding in state.findings:

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -151,9 +152,17 @@ def check_site(
         results.finish(
             recorded,
             KeptReport(len(report.pages), report.recipes, report.findings, report.baseline_used),
-            engine.options.index_ttl if online else None,
+            _expires(resolver, engine.options.index_ttl) if online else None,
         )
     return report
+
+
+def _expires(resolver: Any, index_ttl: float) -> float:
+    """When an online check's result is due to be made again: when the first listing it
+    read (an index, a tag list, a values_yaml_url) is to be asked again."""
+    if resolver.fresh_until is not None:
+        return float(resolver.fresh_until)
+    return time.time() + index_ttl
 
 
 def _check_site(
@@ -306,13 +315,13 @@ def _check_site(
         site_markdown = SiteMarkdown.from_config(config)
         by_path = {page.src_path: page.markdown for page in report.pages}
 
-        def render(src: str) -> Any:
+        def render(src: str, needles: frozenset[str] | None) -> Any:
             if src not in by_path:
                 return None
             # Extensions print and log their own complaints (markdown-include): those
             # are the build's to show.
             with quieted(logging.CRITICAL, "", "mkdocs"), _captured_output():
-                return site_markdown.render(src, by_path[src])
+                return site_markdown.render(src, by_path[src], needles)
 
         findings = check_links(site, render)
         findings += snippet_api_findings(report.pages, site, recipes.flux_settings.flux_version)
@@ -381,27 +390,23 @@ def _reused(results: Any, recipes: Any, file: Any, report: SiteReport) -> bool:
 
 
 def _entry(recipes: Any, state: Any, own: list[Finding], markdown: str, rendered: bool) -> Any:
-    """What the check cache keeps of a page just analysed: a PageEntry; `NETWORK` when
-    its result depended on the network (neither it nor the site's result is kept); None
+    """What the check cache keeps of a page just analysed: a PageEntry, with what its
+    result depended on (`Engine.depends_on`); `NETWORK` when that was a failed download
+    (neither it nor the site's result is kept); None
     when it is not kept on its own (it shows files through include directives: the
     site's result, which lists every file read, still holds)."""
-    from .check_cache import NETWORK, PageEntry, chart_id
+    from .check_cache import NETWORK, PageEntry
 
     if state is None:
         return PageEntry(own, markdown, rendered)
     recipe = state.recipe
-    resolver = recipes.engine.resolver
-    charts = {}
-    if recipe is not None and resolver is not None:
-        if state.chart is None:
-            return NETWORK  # unresolved: perhaps only the network was missing
-        if (
-            recipe.values_yaml_url
-            and recipes.config.check_values_url
-            and not resolver.settings.offline
-        ):
-            return NETWORK  # compared with what the link served
-        charts[chart_id(state.chart.key)] = state.chart.digest
+    engine = recipes.engine
+    charts: dict[str, str] = {}
+    if recipe is not None and engine.resolver is not None:
+        depends = engine.depends_on(recipe)
+        if depends is None:
+            return NETWORK  # a download failed: the next check may not see that
+        charts = depends
     if any(f.code == "internal-error" for f in state.findings):
         return NETWORK  # not a result to keep
     if state.follows_includes:

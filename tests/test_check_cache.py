@@ -1,6 +1,8 @@
 """`check`'s result cache: a second check of an unchanged site answers from it without
-loading MkDocs; a changed page, include, snippet, option or chart is seen; what depended
-on the network is not kept; a broken cache file is a slower check, never a wrong one."""
+loading MkDocs; a changed page, include, snippet, option or chart is seen; what a server
+answered is kept while it is fresh (an index, a values_yaml_url) and compared again once
+stale; what depended on a failed download is not kept, and costs only its page; a broken
+cache file is a slower check, never a wrong one."""
 
 from __future__ import annotations
 
@@ -200,6 +202,106 @@ def test_a_result_that_needed_the_network_is_not_kept(tmp_path, chart_server, ho
     assert not list(check_folder(planted).glob("site-*")), "a result kept that needed the network"
     again = check(planted)
     assert loaded_mkdocs(again) and codes(again) == codes(first)
+    # The page whose host did not answer costs only itself: every other page is reused.
+    from mkdocs_recipes.site_check import check_site
+
+    cwd = os.getcwd()
+    os.chdir(planted)
+    try:
+        report = check_site(planted / "mkdocs.yml", cache=True)
+    finally:
+        os.chdir(cwd)
+    assert report.cache is not None
+    assert "planted/other-repo.md" not in report.cache.reused
+    assert len(report.cache.reused) == len(report.pages) - 1
+
+
+def test_an_unresolved_chart_that_no_download_decided_is_kept(site) -> None:
+    """Offline with an empty chart cache, no chart resolves, and that is decided by the
+    cache's files, not by a host: the result is kept, and an online check that fills the
+    cache makes the next offline check read the site again."""
+    first = check(site, "--offline")
+    assert ("docs/recipes/app-one.md", 6, "chart-unavailable") in codes(first)
+    again = check(site, "--offline")
+    assert not loaded_mkdocs(again), "an unresolved chart made every check read the site"
+    assert codes(again) == codes(first)
+    online = check(site)
+    assert not any(code == "chart-unavailable" for _, _, code in codes(online))
+    after = check(site, "--offline")
+    assert loaded_mkdocs(after), "the offline result outlived the cache it was judged by"
+    assert codes(after) == codes(online)
+
+
+def _age_what_servers_said(site: Path, seconds: float) -> None:
+    """As if `seconds` had passed: the cached listings (indexes, values links) and the
+    kept site result are that much older."""
+    for listing in (site / ".recipes-cache" / "listings").glob("*.json"):
+        data = json.loads(listing.read_text())
+        data["fetched_at"] -= seconds
+        listing.write_text(json.dumps(data))
+    for kept in check_folder(site).glob("site-*"):
+        data = json.loads(kept.read_text())
+        data["expires"] -= seconds
+        kept.write_text(json.dumps(data))
+
+
+def test_values_links_are_kept_while_fresh_and_compared_again_once_stale(
+    site, chart_server
+) -> None:
+    """Every recipe links a values.yaml that the test server serves (online): the result
+    is kept until the first thing a server said is due to be asked again; then the link is
+    fetched again, and a page is analysed again only when what it serves changed."""
+    from mkdocs_recipes.site_check import check_site
+
+    served = chart_server.root / "values-links" / site.parent.name / "values.yaml"
+    served.parent.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "corpus" / "charts" / "homelab-app" / "values.yaml", served)
+    link = f"{chart_server.url}/values-links/{site.parent.name}/values.yaml"
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      check_values_url: false\n", ""))
+    recipes = [
+        site / "docs" / "recipes" / "app-one.md",
+        site / "docs" / "recipes" / "deep" / "app-two.md",
+    ]
+    for page in recipes:
+        page.write_text(
+            page.read_text().replace(
+                "helm_chart_name:", f"values_yaml_url: {link}\nhelm_chart_name:", 1
+            )
+        )
+    first = check(site)
+    assert first.returncode == 0, codes(first)
+    (kept,) = check_folder(site).glob("site-*")
+    expires = json.loads(kept.read_text())["expires"]
+    fetched = [
+        json.loads(p.read_text())["fetched_at"]
+        for p in (site / ".recipes-cache" / "listings").glob("*.json")
+    ]
+    assert len(fetched) >= 2, "the index and the values link are cached"
+    assert abs(expires - (min(fetched) + 3600)) < 1, "kept past what it depended on"
+    again = check(site)
+    assert not loaded_mkdocs(again), "a values_yaml_url made every check read the site"
+    assert codes(again) == codes(first)
+
+    cwd = os.getcwd()
+    os.chdir(site)
+    try:
+        _age_what_servers_said(site, 7200)
+        stale = check_site(config, cache=True)
+        assert stale.cache is not None
+        assert len(stale.cache.reused) == len(stale.pages), "unchanged links, pages analysed"
+        served.write_text(served.read_text() + "\nextraKey: true\n")
+        _age_what_servers_said(site, 7200)
+        changed = check_site(config, cache=True)
+        assert changed.cache is not None
+        assert {"recipes/app-one.md", "recipes/deep/app-two.md"}.isdisjoint(changed.cache.reused)
+        assert len(changed.cache.reused) == len(changed.pages) - 2
+        assert {(f.path, f.code) for f in changed.findings if f.code.startswith("values-url")} == {
+            ("docs/recipes/app-one.md", "values-url-differs"),
+            ("docs/recipes/deep/app-two.md", "values-url-differs"),
+        }
+    finally:
+        os.chdir(cwd)
 
 
 def test_broken_cache_files_are_ignored_and_replaced(site) -> None:

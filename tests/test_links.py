@@ -466,3 +466,135 @@ def test_a_page_that_includes_a_section_of_a_snippet_answers_only_for_that_secti
         ("docs/ReleaseNotes/notes-1.20.md", "link-snippet-relative")
     }
     assert {line for _, line, _, _ in found} == {3, 9}
+
+
+# Every place a link or a bracket can stand on a page of a Material site, each written so
+# that its target (or its text) is unique on the page.
+_CONTEXTS = """\
+# Contexts {#top}
+
+A [paragraph link](/p/) and [a reference][ref] and [not defined][nowhere].
+
+* a [list link](/list/)
+    * a [nested link](/nested/)
+* [x] a task with a [task link](/task/)
+
+!!! note "An admonition"
+    Inside it, a [note link](/note/), and a code span `[code link](/code/)`.
+
+??? tip "Folded"
+    A [details link](/details/).
+
+=== "Tab one"
+
+    A [tab link](/tab/).
+
+    ```yaml
+    key: "[fenced link](/fenced-in-tab/)"
+    ```
+
+| a | b |
+| - | - |
+| [cell link](/cell/) | text |
+
+<div markdown>
+A [markdown div link](/md-div/).
+</div>
+
+<div>
+A [raw div link](/raw-div/) stays raw HTML.
+</div>
+
+    [indented code link](/indented/)
+
+```python
+print("[fenced link](/fenced/)")
+```
+
+Text with a footnote[^1] and [spaced] (/spaced/) and [unclosed](/unclosed/
+
+A [link](/with-attrs/){: .button } and ![an image](/image.png).
+
+[^1]: The note has a [footnote link](/footnote/).
+
+[ref]: /reference/
+"""
+
+_NEEDLES = [
+    "/p/",
+    "/reference/",
+    "/list/",
+    "/nested/",
+    "/task/",
+    "/note/",
+    "/code/",
+    "/details/",
+    "/tab/",
+    "/fenced-in-tab/",
+    "/cell/",
+    "/md-div/",
+    "/raw-div/",
+    "/indented/",
+    "/fenced/",
+    "/with-attrs/",
+    "/image.png",
+    "/footnote/",
+    "(/spaced/",
+    "](/unclosed/",
+    "][nowhere]",
+]
+
+
+@pytest.mark.parametrize("chosen", [_NEEDLES, _NEEDLES[::3], ["/note/"], ["][nowhere]"]])
+def test_a_page_read_for_its_needles_decides_as_the_whole_page(chosen) -> None:
+    """Read for some of its needles, a page makes exactly the links (and leaves exactly the
+    text) the whole conversion does for those needles, whatever stands around them; and
+    nothing the whole conversion does not."""
+    from mkdocs_recipes.rendering import SiteMarkdown
+
+    extensions = [
+        "admonition",
+        "attr_list",
+        "md_in_html",
+        "footnotes",
+        "tables",
+        "toc",
+        "pymdownx.details",
+        "pymdownx.superfences",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.tasklist",
+        "pymdownx.tabbed",
+    ]
+    configs = {"toc": {"permalink": True}, "pymdownx.tabbed": {"alternate_style": True}}
+    whole = SiteMarkdown(extensions, configs).render("page.md", _CONTEXTS)
+    part = SiteMarkdown(extensions, configs).render("page.md", _CONTEXTS, frozenset(chosen))
+    assert whole is not None and part is not None
+    assert part.links <= whole.links
+    for needle in chosen:
+        assert (needle in part.links) == (needle in whole.links), needle
+        assert (needle in part.text) == (needle in whole.text), needle
+    # What the whole page says of these contexts, so that the comparison means something:
+    # links made in prose, lists, admonitions, tabs, tables, footnotes; not in code, raw
+    # HTML or indented code; text left as text where the syntax is wrong.
+    assert {"/p/", "/reference/", "/note/", "/tab/", "/cell/", "/footnote/"} <= whole.links
+    assert {"/code/", "/fenced/", "/fenced-in-tab/", "/raw-div/", "/indented/"}.isdisjoint(
+        whole.links
+    )
+    assert "][nowhere]" in whole.text and "(/spaced/" in whole.text
+
+
+def test_a_page_read_for_its_needles_is_converted_once_per_set_of_needles() -> None:
+    """The whole conversion answers any later question; one for needles answers questions
+    about those needles, and a question about others converts the page again."""
+    from mkdocs_recipes.rendering import SiteMarkdown
+
+    markdown = SiteMarkdown(["toc"], {})
+    first = markdown.render("a.md", "[one](/one/)\n\n[two](/two/)\n", frozenset({"/one/"}))
+    assert first is not None and first.links == {"/one/"}
+    assert markdown.render("a.md", "ignored", frozenset({"/one/"})) is first
+    second = markdown.render("a.md", "[one](/one/)\n\n[two](/two/)\n", frozenset({"/two/"}))
+    assert second is not None and "/two/" in second.links
+    whole = markdown.render("a.md", "[one](/one/)\n\n[two](/two/)\n# Title\n")
+    assert whole is not None and whole.ids == {"title"}
+    assert markdown.render("a.md", "ignored", frozenset({"/two/"})) is whole

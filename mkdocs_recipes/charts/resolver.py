@@ -53,6 +53,9 @@ class Problem(NamedTuple):
     hint: str | None = None
     #: The front-matter key the finding belongs to.
     key: str = "helm_chart_version"
+    #: Made by a failed download (the host, the connection, the server's answer): the
+    #: next run may not meet it again, so no result that depends on it is kept.
+    transient: bool = False
 
 
 class ResolvedChart(NamedTuple):
@@ -110,6 +113,10 @@ class ChartResolver:
         self._failed_listings: dict[str, Problem] = {}
         self._listing_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        #: When the first listing read from the network (or from the cache while fresh)
+        #: is due to be asked again (`index_ttl`): what was resolved holds until then.
+        #: None: nothing read depends on a server's answer of the moment.
+        self.fresh_until: float | None = None
         #: The folders mirrors name: the only local files ever read.
         self._local_roots = tuple(
             Path(unquote(urlsplit(m.target).path))
@@ -332,6 +339,7 @@ class ChartResolver:
                     f"the cached copy of {url} is damaged; it was removed and is fetched "
                     "again on the next build",
                     key="helm_chart_repo_url",
+                    transient=True,
                 )
             ) from None
 
@@ -408,6 +416,8 @@ class ChartResolver:
         cached = self.cache.read_listing(url)
         if cached and (self.settings.offline or cached.age() < self.settings.index_ttl):
             data = cached.data
+            if not self.settings.offline:
+                self._fresh_until(cached.fetched_at + self.settings.index_ttl)
         elif self.settings.offline:
             raise _Unresolved(
                 Problem(
@@ -431,6 +441,7 @@ class ChartResolver:
                         f"could not refresh {error.url} ({error.reason}); using the copy "
                         f"cached {int(cached.age() // 60)} minutes ago",
                         key="helm_chart_repo_url",
+                        transient=True,
                     )
                 )
             else:
@@ -441,10 +452,16 @@ class ChartResolver:
                     cached.last_modified if cached else None,
                 )
                 data = listing.data
+                self._fresh_until(listing.fetched_at + self.settings.index_ttl)
                 self._store(lambda: self.cache.write_listing(url, listing))
         self._listings[url] = (data, remarks)
         notes += remarks
         return data
+
+    def _fresh_until(self, moment: float) -> None:
+        with self._locks_lock:
+            if self.fresh_until is None or moment < self.fresh_until:
+                self.fresh_until = moment
 
     # Archives ---------------------------------------------------------------------
 
@@ -488,6 +505,7 @@ class ChartResolver:
                     f"{normalise_digest(digest)[:12]}…",
                     "the chart was republished or the download was altered; run "
                     "`mkdocs-recipes lock --update` once you trust the new archive",
+                    transient=True,
                 )
             )
         self._store(lambda: self.cache.write_chart(data))
@@ -599,4 +617,5 @@ def _fetch_problem(error: FetchError, front_matter_key: str) -> Problem:
         f"{error.url}: {error.reason}",
         "check the URL and your network; the build goes on without checking this chart",
         key=front_matter_key,
+        transient=True,
     )

@@ -14,9 +14,10 @@ What MkDocs' own `validation:` does not do, or only once the HTML exists:
 Each module reads the Markdown quickly and names *suspects*. A suspect that depends on
 how Python-Markdown reads the page (an anchor, a reference, a link's syntax) becomes a
 finding only when the site's own Markdown confirms it (`render`, which converts a page as
-the build does): a heading id, a reference defined in a snippet that an include pulls in,
-brackets inside raw HTML are the build's to decide, not a regular expression's. External
-links are never fetched.
+the build does; a page whose own links are in question only for the blocks that hold
+what the suspects are about, their *needles*): a heading id, a reference defined in a
+snippet that an include pulls in, brackets inside raw HTML are the build's to decide, not
+a regular expression's. External links are never fetched.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from .targets import LinkedPage, SiteLinks, broken_for, judge_target
 
 __all__ = ["LinkedPage", "SiteLinks", "Snippets", "check_links", "snippet_folders"]
 
-#: src_path -> what the site's Markdown made of that page (None: it cannot say).
-Render = Callable[[str], Any]
+#: (src_path, needles) -> what the site's Markdown made of that page (None: it cannot
+#: say); with needles, only the blocks holding one of them are read for links and text.
+Render = Callable[[str, frozenset[str] | None], Any]
 
 
 @dataclass
@@ -47,6 +49,9 @@ class _Suspect:
     #: The page whose rendering decides, and what must hold there for the finding to stand.
     page: str | None = None
     holds: Callable[[Any], bool] | None = None
+    #: What `holds` looks for, as the page writes it (a link's target, a text that must
+    #: stay text): the blocks without it cannot decide.
+    needle: str | None = None
     #: A second page that must confirm too (an anchor: the target's ids).
     other_page: str | None = None
     other_holds: Callable[[Any], bool] | None = None
@@ -79,18 +84,40 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
         suspects += _page_suspects(page, site, defined, site_labels, site_suggestions)
     for file, parts in sorted(including.items()):
         suspects += _snippet_suspects(file, parts, site)
+    needles = _needles(suspects)
     findings = []
     for suspect in suspects:
-        if _stands(suspect, render):
+        if _stands(suspect, render, needles):
             finding = suspect.finding
             if suspect.other_hint is not None and suspect.other_page and render is not None:
-                hint = suspect.other_hint(render(suspect.other_page))
+                hint = suspect.other_hint(render(suspect.other_page, None))
                 finding = dataclasses.replace(finding, hint=hint)
             findings.append(finding)
     return findings
 
 
-def _stands(suspect: _Suspect, render: Render | None) -> bool:
+def _needles(suspects: list[_Suspect]) -> dict[str, frozenset[str] | None]:
+    """What each page to convert is read for: the needles of its suspects, or None (the
+    whole page) when another page's link points into it (its ids) or a suspect names no
+    needle."""
+    gathered: dict[str, set[str] | None] = {}
+    for suspect in suspects:
+        if suspect.other_page is not None:
+            gathered[suspect.other_page] = None
+        if suspect.page is None:
+            continue
+        known = gathered.setdefault(suspect.page, set())
+        if known is not None:
+            if suspect.needle is None:
+                gathered[suspect.page] = None
+            else:
+                known.add(suspect.needle)
+    return {page: None if n is None else frozenset(n) for page, n in gathered.items()}
+
+
+def _stands(
+    suspect: _Suspect, render: Render | None, needles: dict[str, frozenset[str] | None]
+) -> bool:
     for page, holds in (
         (suspect.page, suspect.holds),
         (suspect.other_page, suspect.other_holds),
@@ -99,7 +126,7 @@ def _stands(suspect: _Suspect, render: Render | None) -> bool:
             continue
         if render is None:
             return False
-        rendered = render(page)
+        rendered = render(page, needles.get(page))
         if rendered is None or not holds(rendered):
             return False
     return True
@@ -148,6 +175,7 @@ def _page_suspects(
                 "page includes)",
                 page=here,
                 holds=_text_holds(reference.literal),
+                needle=reference.literal,
             )
     lines = [(line.number, line.text) for line in prose_lines(page.source, ("[", "<"))]
     if page.included:
@@ -170,6 +198,7 @@ def _page_suspects(
                 holds=_text_holds(wrong.stays)
                 if wrong.stays
                 else _links_hold(wrong.links_to or ""),
+                needle=wrong.stays or wrong.links_to,
             )
         for link in link_targets(text):
             image, target, raw_html = link.image, link.target, link.raw_html
@@ -179,13 +208,16 @@ def _page_suspects(
             # A link the page really makes (not text inside raw HTML or a code span the
             # quick reading missed); an `<img>` tag is raw HTML itself and is judged as
             # written.
-            judge: dict[str, Any] = {} if raw_html else {"page": here, "holds": _links_hold(target)}
+            judge: dict[str, Any] = (
+                {} if raw_html else {"page": here, "holds": _links_hold(target), "needle": target}
+            )
             if problem.anchor_page is not None:
                 anchor = problem.anchor
                 # A link the page really makes, to an id the target really lacks.
                 judge = {
                     "page": here,
                     "holds": _links_hold(target),
+                    "needle": target,
                     "other_page": problem.anchor_page,
                     "other_holds": lambda rendered, anchor=anchor: anchor not in rendered.ids,
                     "other_hint": _anchor_hint(anchor or ""),

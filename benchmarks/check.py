@@ -24,25 +24,40 @@ changed under 0.5 s at 1000 pages.
 three values blocks, six includes) instead of this project's short podinfo example, with
 its chart served from a folder packaged from ../shared/charts at run time.
 
+`--case` picks the site (with `--page seed`):
+
+* `clean` (the default): every link leads somewhere, nothing to report;
+* `findings`: the other pages of the site the seed links to are left out, so that every
+  page has eight broken links (1,600 findings on 200 pages): what a check costs when each
+  finding must be confirmed by the site's Markdown;
+* `values-url`: every recipe sets `values_yaml_url`, served by a local HTTP server this
+  script starts, and the checks run online (the chart still comes from its folder
+  mirror): what the check cache keeps of a result that asked a server.
+
 Run: .venv/bin/python benchmarks/check.py [--pages 200 1000] [--runs 5] [--page seed]
+     [--case clean|findings|values-url]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import yaml
 from paired import Paired, rounds
-from sites import precompile, write_site
+from sites import SHARED, precompile, write_site
 
 # What a check of any site reads it with: MkDocs' config, files and pages, and the
 # libraries MkDocs and its plugins render with.
@@ -57,8 +72,16 @@ _MKDOCS_MODULES = (
 )
 
 
+#: Whether the commands run offline (all but the `values-url` case).
+OFFLINE = {"value": True}
+
+
 def timed(command: list[str], cwd: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MKDOCS_RECIPES_OFFLINE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if OFFLINE["value"]:
+        env["MKDOCS_RECIPES_OFFLINE"] = "1"
+    else:
+        env.pop("MKDOCS_RECIPES_OFFLINE", None)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
@@ -106,22 +129,58 @@ def edited(root: Path, command: list[str]) -> float:
     return timed(command, root)
 
 
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def values_server(folder: Path) -> Iterator[str]:
+    """The seed chart's values.yaml served over HTTP from `folder`: its URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    values = SHARED / "charts" / "oauth2-proxy" / "6.18.3" / "values.yaml"
+    (folder / "values.yaml").write_bytes(values.read_bytes())
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/values.yaml"
+    finally:
+        server.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[200, 1000])
     parser.add_argument("--runs", type=int, default=5, help="pairs of runs")
     parser.add_argument("--page", choices=["example", "seed"], default="example")
+    parser.add_argument("--case", choices=["clean", "findings", "values-url"], default="clean")
     options = parser.parse_args()
     precompile()
+    with contextlib.ExitStack() as stack:
+        url = None
+        if options.case == "values-url":
+            folder = Path(tempfile.mkdtemp(prefix="bench-values-"))
+            url = stack.enter_context(values_server(folder))
+            OFFLINE["value"] = False
+        measure(options, url)
+
+
+def measure(options: argparse.Namespace, values_url: str | None) -> None:
     bin_dir = Path(sys.executable).parent
-    print(f"{options.page} pages; {options.runs} pairs, medians (min - max)")
+    print(f"{options.page} pages, case {options.case}; {options.runs} pairs, medians (min - max)")
     print(
         f"{'pages':>6} {'build':>9} {'check':>9}  {'check/build':<24} "
         f"{'unchanged':>10} {'one edited':>11}  {'floor':>7}  {'floor/build':<24}"
     )
     for pages in options.pages:
         root = Path(tempfile.mkdtemp(prefix=f"bench-check-{pages}-"))
-        write_site(root, pages, options.page == "seed")
+        write_site(
+            root,
+            pages,
+            options.page == "seed",
+            linked=options.case != "findings",
+            values_url=values_url,
+        )
         build = [str(bin_dir / "mkdocs"), "build", "-q"]
         check = [str(bin_dir / "mkdocs-recipes"), "check"]
         timed(build, root)  # fills the chart cache

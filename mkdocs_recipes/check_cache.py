@@ -220,14 +220,16 @@ def _recipes_options(config_file: Path, depth: int = 0) -> dict[str, Any] | None
 def folder_for(config_file: Path) -> Path | None:
     """The check cache of the site of `config_file`, read from its `recipes` options as
     far as that is possible without MkDocs (None: `cache: false`, or no such options)."""
-    from .charts.cache import default_cache_dir
-
     options = _recipes_options(config_file)
     if options is None or options.get("cache") is False:
         return None
     chosen = options.get("cache_dir")
-    base = config_file.resolve().parent
-    folder = (base / str(chosen)) if chosen else default_cache_dir()
+    if chosen:
+        folder = config_file.resolve().parent / str(chosen)
+    else:
+        from .charts.cache import default_cache_dir
+
+        folder = default_cache_dir()
     return folder / "check"
 
 

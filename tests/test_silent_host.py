@@ -108,7 +108,7 @@ def test_a_host_given_up_is_not_asked_again_by_the_same_client(silent_host) -> N
     seen: list[str] = []
     from mkdocs_recipes.charts import fetch
 
-    before = fetch._wait_notice[0]
+    before = fetch._wait_notice[0] if fetch._wait_notice else None
     fetch.set_wait_notice(seen.append)
     try:
         started = time.monotonic()

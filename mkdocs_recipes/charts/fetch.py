@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
+from . import wait_notice
 
 USER_AGENT = f"mkdocs-recipes/{__version__}"
 MiB = 1024 * 1024
@@ -200,14 +201,14 @@ def _log_wait(text: str) -> None:
     logging.getLogger("mkdocs.plugins.recipes").info(text)
 
 
-#: Where "waiting for <host>" goes: the build's log (INFO, as MkDocs shows it); the
-#: command line sets its own (`set_wait_notice`).
-_wait_notice: list[Callable[[str], None]] = [_log_wait]
+#: Where "waiting for <host>" goes: the build's log (INFO, as MkDocs shows it) unless
+#: the command line set its own (`set_wait_notice`).
+_wait_notice = wait_notice
 
 
-def set_wait_notice(notice: Callable[[str], None]) -> None:
-    """Send the waiting notices to `notice` (a line of text each)."""
-    _wait_notice[0] = notice
+def set_wait_notice(notice: Callable[[str], None] | None) -> None:
+    """Send the waiting notices to `notice` (a line of text each); None: to the log."""
+    _wait_notice[:] = [] if notice is None else [notice]
 
 
 class Http:
@@ -234,7 +235,8 @@ class Http:
                 return
             self.noticed.add(host)
         budget = max(self.policy.connect_timeout, self.policy.read_timeout)
-        _wait_notice[0](f"recipes: waiting for {host} to answer (given up after {budget:g} s)")
+        notice = _wait_notice[0] if _wait_notice else _log_wait
+        notice(f"recipes: waiting for {host} to answer (given up after {budget:g} s)")
 
     def _manager(self) -> Any:
         with self._lock:

@@ -18,8 +18,6 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..fragments import merge_values
-
 if TYPE_CHECKING:
     from .archive import Chart
 
@@ -31,6 +29,8 @@ def merged_documents(documents: Iterable[Any]) -> Any:
     """The documents of one values file as Helm 4 reads them: deep-merged in order.
     Empty documents add nothing; a document that is not a mapping replaces what came
     before (Helm then rejects the file, as the chart's own tests would show)."""
+    from ..fragments import merge_values  # (not for what only needs DEFAULT_HELM)
+
     merged: Any = None
     for document in documents:
         if document is None:

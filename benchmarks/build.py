@@ -46,7 +46,7 @@ from sites import SHARED, precompile, write_plain_site, write_site
 from mkdocs_recipes.charts.package import write_repository
 
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 #: Charts for the cold build: (folder under ../shared/charts, version).
 CHARTS = [

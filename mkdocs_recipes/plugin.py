@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,8 +273,22 @@ def _generated_elsewhere(file: Any, sources: tuple[Path, ...]) -> bool:
         return bool(getattr(file, "generated_by", None))
     if not sources:
         return False
-    resolved = Path(path).resolve()
+    resolved = _real_path(path)
     return not any(resolved.is_relative_to(folder) for folder in sources)
+
+
+def _real_path(path: str) -> Path:
+    """`path` with every symbolic link resolved; the pages of one folder share its
+    resolution (one `lstat` a page instead of one a path component)."""
+    if os.path.islink(path):
+        return Path(path).resolve()
+    folder, name = os.path.split(path)
+    return _real_folder(folder) / name
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def _meta(page: Any) -> dict[str, Any] | None:

@@ -318,12 +318,12 @@ def _check_site(
         def render(src: str, needles: frozenset[str] | None) -> Any:
             if src not in by_path:
                 return None
-            # Extensions print and log their own complaints (markdown-include): those
-            # are the build's to show.
-            with quieted(logging.CRITICAL, "", "mkdocs"), _captured_output():
-                return site_markdown.render(src, by_path[src], needles)
+            return site_markdown.render(src, by_path[src], needles)
 
-        findings = check_links(site, render)
+        # Extensions print and log their own complaints while pages are converted
+        # (markdown-include): those are the build's to show.
+        with quieted(logging.CRITICAL, "", "mkdocs"), _captured_output():
+            findings = check_links(site, render)
         findings += snippet_api_findings(report.pages, site, recipes.flux_settings.flux_version)
         findings += check_recipes_together(report.pages, recipes.flux_settings)
         if pluglet_site:

@@ -54,6 +54,7 @@ class SiteLinks:
     _estimates: dict[str, set[str]] = field(default_factory=dict)
     _by_path: dict[str, LinkedPage] = field(default_factory=dict)
     _page_urls: Suggestions | None = None
+    _generated_urls: dict[str, bool] = field(default_factory=dict)
 
     def page(self, src_path: str) -> LinkedPage | None:
         if not self._by_path:
@@ -96,6 +97,14 @@ class SiteLinks:
         return None
 
     def generated_url(self, path: str) -> bool:
+        """Whether another plugin or the theme makes `path` (asked once per path: the
+        same links recur on many pages)."""
+        known = self._generated_urls.get(path)
+        if known is None:
+            known = self._generated_urls[path] = self._generated_url(path)
+        return known
+
+    def _generated_url(self, path: str) -> bool:
         path = path.lstrip("/")
         if self.site_prefix:
             path = path.removeprefix(self.site_prefix + "/")

@@ -72,13 +72,13 @@ _MKDOCS_MODULES = (
 )
 
 
-#: Whether the commands run offline (all but the `values-url` case).
-OFFLINE = {"value": True}
+#: Whether the commands run offline (all but the `values-url` case, which `main` sets).
+offline = True
 
 
 def timed(command: list[str], cwd: Path) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    if OFFLINE["value"]:
+    if offline:
         env["MKDOCS_RECIPES_OFFLINE"] = "1"
     else:
         env.pop("MKDOCS_RECIPES_OFFLINE", None)
@@ -161,7 +161,8 @@ def main() -> None:
         if options.case == "values-url":
             folder = Path(tempfile.mkdtemp(prefix="bench-values-"))
             url = stack.enter_context(values_server(folder))
-            OFFLINE["value"] = False
+            global offline
+            offline = False
         measure(options, url)
 
 

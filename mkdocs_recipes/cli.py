@@ -144,10 +144,10 @@ def print_findings(findings: list[Finding]) -> None:
 @click.version_option(__version__, prog_name="mkdocs-recipes")
 def main() -> None:
     """Tools for MkDocs recipe sites: each subcommand works on the site of a mkdocs.yml."""
-    from .charts import wait_notice
+    from .charts import set_wait_notice
 
     # A silent chart host is named on the terminal while a command waits for it.
-    wait_notice[:] = [lambda text: echo(text, err=True)]
+    set_wait_notice(lambda text: echo(text, err=True))
 
 
 @main.command()

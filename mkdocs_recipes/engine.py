@@ -289,28 +289,28 @@ class RecipeEngine:
         not meet that failure, so nothing that depends on it is kept. (The resolver
         remembers what it read: asked again in one run, it answers from memory.)"""
         from .check_cache import chart_id, digest_of
+        from .checks.values_url import fetched_link
 
         assert self.resolver is not None
-        resolution = self.resolver.resolve(chart_key(recipe))
+        key = chart_key(recipe)
+        resolution = self.resolver.resolve(key)
         if any(problem.transient for problem in resolution.problems):
             return None
         chart = resolution.chart
         found = {
-            chart_id(chart_key(recipe)): chart.digest
+            chart_id(key): chart.digest
             if chart is not None
             else "unresolved:" + digest_of([p.message for p in resolution.problems])
         }
         url = recipe.values_yaml_url
-        if url and self.options.check_values_url and not (self.resolver.settings.offline and chart):
-            from .charts.values_url import known_non_values_page, raw_url
-
-            if not known_non_values_page(url):
-                body, problem = self.resolver.fetch_text(raw_url(url))
-                if problem is not None and problem.transient:
-                    return None
-                found["values:" + url] = digest_of(
-                    problem.message if problem is not None else body.hex() if body else ""
-                )
+        link = fetched_link(url, chart, self.resolver) if url else None
+        if url and link is not None and self.options.check_values_url:
+            body, problem = self.resolver.fetch_text(link)
+            if problem is not None and problem.transient:
+                return None
+            found["values:" + url] = digest_of(
+                problem.message if problem is not None else body.hex() if body else ""
+            )
         return found
 
     def reuse(

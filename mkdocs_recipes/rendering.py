@@ -20,6 +20,7 @@ it costs what the page's structure costs, not what its prose and code cost.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -175,7 +176,7 @@ class SiteMarkdown:
             return self._pages[key]
         known = self._parts.get(key)
         if known is None or not needles <= known[0]:
-            extensions, configs = self._uncoloured()
+            extensions, configs = self._uncoloured
             known = (needles, self._convert(text, extensions, configs, needles))
             self._parts[key] = known
         return known[1]
@@ -203,6 +204,7 @@ class SiteMarkdown:
             return None
         return page  # (no tree processor ran: an empty page)
 
+    @functools.cached_property
     def _uncoloured(self) -> tuple[list[Any], dict[str, Any]]:
         """The site's extensions with code left uncoloured: Pygments off in the
         highlighters it names, and in the one pymdownx.superfences uses by default."""

@@ -18,14 +18,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
-from . import wait_notice
+from . import set_wait_notice, wait_notice
 
 USER_AGENT = f"mkdocs-recipes/{__version__}"
 MiB = 1024 * 1024
@@ -202,13 +201,9 @@ def _log_wait(text: str) -> None:
 
 
 #: Where "waiting for <host>" goes: the build's log (INFO, as MkDocs shows it) unless
-#: the command line set its own (`set_wait_notice`).
+#: the command line set its own (`set_wait_notice`, kept in `charts`).
 _wait_notice = wait_notice
-
-
-def set_wait_notice(notice: Callable[[str], None] | None) -> None:
-    """Send the waiting notices to `notice` (a line of text each); None: to the log."""
-    _wait_notice[:] = [] if notice is None else [notice]
+__all__ = ["set_wait_notice"]
 
 
 class Http:

@@ -15,6 +15,15 @@ from ..findings import Finding
 from ..recipe import Recipe
 
 
+def fetched_link(url: str, resolved: ResolvedChart | None, resolver: ChartResolver) -> str | None:
+    """The raw file a page's `values_yaml_url` is compared through (None: nothing is
+    fetched: the link is a known page that is not a values file, or the build is offline
+    and the chart resolved, where the link is compared once online)."""
+    if known_non_values_page(url) or (resolver.settings.offline and resolved is not None):
+        return None
+    return raw_url(url)
+
+
 def check_values_url(
     recipe: Recipe, resolved: ResolvedChart | None, resolver: ChartResolver, fetch: bool = True
 ) -> tuple[Chart | None, list[Finding]]:
@@ -37,11 +46,10 @@ def check_values_url(
                 "link the values.yaml file itself, e.g. its page in the chart's Git repository",
             )
         ]
-    if not fetch:
+    link = fetched_link(url, resolved, resolver) if fetch else None
+    if link is None:
         return None, []
-    if resolver.settings.offline and resolved is not None:
-        return None, []  # the link is only compared; offline builds do not fetch it
-    body, problem = resolver.fetch_text(raw_url(url))
+    body, problem = resolver.fetch_text(link)
     if body is None:
         if resolved is None:
             return None, []  # the chart-unavailable finding already explains

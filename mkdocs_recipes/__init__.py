@@ -7,10 +7,9 @@ The package is also an mkdocs-macros pluglet (`macros: modules: [mkdocs_recipes]
 is how it runs under Zensical: see `define_env`.
 """
 
-# Defined before the imports below: the network code sends it as its User-Agent.
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
 
 if TYPE_CHECKING:
     from .analysis import PageState, analyse_page

@@ -109,7 +109,8 @@ def analyse_page(
     )
     if recipe is not None:
         _values_findings(state, recipe, resolver, parsed, fetch_values_url)
-    state.findings = apply_levels(state.findings, page_levels, blocks)
+    disabled = (span for block in blocks if (span := block.disabled) is not None)
+    state.findings = apply_levels(state.findings, page_levels, disabled)
     if recipe is None:
         # Only a recipe's macros and commands read its blocks again; a page of examples
         # keeps its findings, not its parsed YAML (sites have hundreds of such pages).

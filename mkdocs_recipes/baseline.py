@@ -158,7 +158,7 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
         if entries
         else '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n  "findings": []\n}\n'
     )
-    from .charts.cache import atomic_write
+    from .writing import atomic_write
 
     atomic_write(path, text.encode("utf-8"), mode=0o644)
     return sum(counts.values())

@@ -42,7 +42,7 @@ from typing import Any
 
 import yaml
 
-from . import __version__
+from ._version import __version__
 from .findings import Finding, Severity
 
 FORMAT = 1
@@ -251,7 +251,7 @@ def _read_json(path: Path, compressed: bool = False) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, value: dict[str, Any], compressed: bool = False) -> None:
-    from .charts.cache import atomic_write
+    from .writing import atomic_write
 
     data = json.dumps(value, separators=(",", ":")).encode()
     if compressed:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, lazy_modules, regex_cache, writing
+from . import lazy_modules, regex_cache, writing
+from ._version import __version__
 from .baseline import BASELINE_NAME
 from .findings import Finding, Severity, display_path
 from .formats import FORMATS

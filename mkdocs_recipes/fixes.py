@@ -14,11 +14,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from .charts.cache import atomic_write
-from .crd_schemas import CrdSchemas
 from .findings import Finding, Fix
-from .writing import not_a_file, split_lines, unified_diff
+from .writing import atomic_write, not_a_file, split_lines, unified_diff
+
+
+class ObjectSchemas(Protocol):
+    """What judges an object under its new apiVersion before a fix is made: the CRDs a
+    cluster serves (`flux.crd_schemas.CrdSchemas`, given by `check --fix --crds`)."""
+
+    def covers(self, kind: str) -> bool:
+        """Whether the schemas know objects of `kind`."""
+        ...
+
+    def problems_of(self, body: dict[str, Any], *, partial: bool = False) -> list[str]:
+        """Why the API server would reject `body` (empty: it accepts it)."""
+        ...
 
 
 @dataclass
@@ -55,7 +67,7 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def plan_fixes(
-    findings: Iterable[Finding], root: Path, unsafe: bool = False, crds: CrdSchemas | None = None
+    findings: Iterable[Finding], root: Path, unsafe: bool = False, crds: ObjectSchemas | None = None
 ) -> FixPlan:
     """The edits of every applicable fix, by file (paths as findings show them: relative
     to the working directory). With `crds`, an object whose own apiVersion a fix changes
@@ -101,7 +113,7 @@ def plan_fixes(
     return plan
 
 
-def _rejected(fix: Fix, crds: CrdSchemas | None) -> list[str]:
+def _rejected(fix: Fix, crds: ObjectSchemas | None) -> list[str]:
     body = fix.body
     if crds is None or fix.kind != "api" or not isinstance(body, dict):
         return []

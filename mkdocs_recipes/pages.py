@@ -38,6 +38,21 @@ class CodeBlock:
         return "skip" in self.directives
 
     @property
+    def disabled(self) -> tuple[int, int, frozenset[str]] | None:
+        """The lines (fence to closing fence) and the codes a `<!-- recipes:
+        disable=code[,code] -->` comment turns off for this block, if it has one."""
+        codes = frozenset(
+            code
+            for word in self.directives
+            if word.startswith("disable=")
+            for code in word.split("=", 1)[1].split(",")
+            if code
+        )
+        if not codes:
+            return None
+        return self.fence_line, self.first_line + len(self.lines), codes
+
+    @property
     def has_template(self) -> bool:
         """Whether the block holds Jinja that is only filled in when the page renders."""
         return "{{" in self.text or "{%" in self.text

@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .findings import CODES, Finding, Severity
-from .pages import CodeBlock
+
+#: Lines `first` to `last` of a page, in which findings of these codes are not reported
+#: (`<!-- recipes: disable=code -->` before a block: `pages.CodeBlock.disabled`).
+Disabled = tuple[int, int, frozenset[str]]
 
 LEVELS = ("error", "warning", "info", "off")
 
@@ -63,21 +66,15 @@ def read_levels(data: Any) -> tuple[dict[str, str], list[LevelProblem]]:
 
 
 def apply_levels(
-    findings: list[Finding], levels: dict[str, str], blocks: Iterable[CodeBlock]
+    findings: list[Finding], levels: dict[str, str], disabled: Iterable[Disabled] = ()
 ) -> list[Finding]:
-    """Findings with their levels applied; `off` ones and those a block disables removed."""
-    disabled = []
-    for block in blocks:
-        codes = {word.split("=", 1)[1] for word in block.directives if word.startswith("disable=")}
-        codes = {c for part in codes for c in part.split(",") if c}
-        if codes:
-            last = block.first_line + len(block.lines)
-            disabled.append((block.fence_line, last, codes))
+    """Findings with their levels applied; `off` ones and those a block disables (each
+    `disabled` span: its first and last line, the codes it turns off) removed."""
+    spans = list(disabled)
     result = []
     for finding in findings:
         if any(
-            first <= finding.line <= last and finding.code in codes
-            for first, last, codes in disabled
+            first <= finding.line <= last and finding.code in codes for first, last, codes in spans
         ):
             continue
         level = levels.get(finding.code)

@@ -1,4 +1,5 @@
-"""Writing files into a folder that is the user's (an include_dir, a GitOps repository).
+"""Writing files: in one step (`atomic_write`, also for the cache), and into a folder that
+is the user's (an include_dir, a GitOps repository).
 
 Nothing there is replaced without being asked: a file that differs from ours is theirs.
 Nothing is written through a symbolic link or into a device, and nothing outside the
@@ -8,9 +9,11 @@ either the old file or the new one.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -111,8 +114,6 @@ def write_text(
         return Outcome(REFUSED, target, "not a file of ours: not replaced, even with --force")
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
-        from .charts.cache import atomic_write
-
         atomic_write(target, text.encode("utf-8"), mode=0o644)
     return Outcome(REPLACED if current is not None else WROTE, target)
 
@@ -146,3 +147,23 @@ def outcome_line(outcome: Outcome, kept: str) -> str:
     if outcome.status == KEPT:
         return f"kept      {outcome.path} ({kept})"
     return f"{outcome.status:<9} {outcome.path}"
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """`data` into `path` through a temporary file beside it and a rename: a reader never
+    sees half a file, and a link put at `path` is replaced, not followed. `mode`: the
+    file's permissions (mkstemp makes 0600, right for the cache)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import platformdirs
+
+from ..writing import atomic_write
 
 CACHE_FORMAT = 1
 
@@ -136,25 +136,6 @@ class ChartCache:
         if not path.exists():
             atomic_write(path, data)
         return digest
-
-
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """`data` into `path` through a temporary file beside it and a rename: a reader never
-    sees half a file, and a link put at `path` is replaced, not followed. `mode`: the
-    file's permissions (mkstemp makes 0600, right for the cache)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        _remove(Path(temporary))
-        raise
 
 
 def _remove(path: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from .. import __version__
+from .._version import __version__
 from . import set_wait_notice, wait_notice
 
 USER_AGENT = f"mkdocs-recipes/{__version__}"

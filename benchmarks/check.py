@@ -116,9 +116,8 @@ def _named(item: str | dict) -> str:
 def floor_code(config: Path) -> str:
     """The floor's program for the site of `config` (`python -c`)."""
     # `requests` deferred as the check defers it (lazy_modules).
-    return "from mkdocs_recipes import lazy_modules; lazy_modules.defer('requests'); import " + (
-        ", ".join(floor_modules(config))
-    )
+    deferring = "from mkdocs_recipes.cli import lazy_modules; lazy_modules.defer('requests')"
+    return f"{deferring}; import " + ", ".join(floor_modules(config))
 
 
 def edited(root: Path, command: list[str]) -> float:

@@ -25,14 +25,14 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from mkdocs_recipes import prefetch as prefetch_module
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts import resolver as resolver_module
 from mkdocs_recipes.charts.package import write_repository
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.prefetch import prefetch
-from mkdocs_recipes.recipe import read_recipe
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.recipe.model import read_recipe
+from mkdocs_recipes.site import prefetch as prefetch_module
+from mkdocs_recipes.site.analysis import analyse_page
+from mkdocs_recipes.site.prefetch import prefetch
 
 
 class _Far(SimpleHTTPRequestHandler):

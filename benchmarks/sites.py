@@ -123,7 +123,7 @@ kubectl get pods -n {{{{ {_NS} }}}}""",
 
 def static_includes() -> dict[str, str]:
     """The packaged include files, each macro call replaced by hand-written YAML."""
-    from mkdocs_recipes.engine import INCLUDES_DIR
+    from mkdocs_recipes.site.engine import INCLUDES_DIR
 
     written = {}
     for file in sorted(INCLUDES_DIR.glob("*.md")):

@@ -12,29 +12,30 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .analysis import PageState, analyse_page
     from .charts.resolver import ChartResolver, ResolverSettings
-    from .findings import CODES, Finding, Severity
-    from .flux import FluxSettings, Manifest, manifests, to_yaml
-    from .recipe import Link, Recipe, read_recipe
+    from .flux.objects import Manifest, manifests, to_yaml
+    from .flux.settings import FluxSettings
+    from .recipe.model import Link, Recipe, read_recipe
+    from .report.findings import CODES, Finding, Severity
+    from .site.analysis import PageState, analyse_page
 
 #: Where each public name lives: imported on first use, so that a command that needs
 #: little (a `check` answered from its cache) does not pay for the rest.
 _PUBLIC = {
-    "PageState": "analysis",
-    "analyse_page": "analysis",
+    "PageState": "site.analysis",
+    "analyse_page": "site.analysis",
     "ChartResolver": "charts.resolver",
     "ResolverSettings": "charts.resolver",
-    "CODES": "findings",
-    "Finding": "findings",
-    "Severity": "findings",
-    "FluxSettings": "flux",
-    "Manifest": "flux",
-    "manifests": "flux",
-    "to_yaml": "flux",
-    "Link": "recipe",
-    "Recipe": "recipe",
-    "read_recipe": "recipe",
+    "CODES": "report.findings",
+    "Finding": "report.findings",
+    "Severity": "report.findings",
+    "FluxSettings": "flux.settings",
+    "Manifest": "flux.objects",
+    "manifests": "flux.objects",
+    "to_yaml": "flux.objects",
+    "Link": "recipe.model",
+    "Recipe": "recipe.model",
+    "read_recipe": "recipe.model",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
-from .baseline import BASELINE_NAME
+from .report.baseline import BASELINE_NAME
 
 
 class RecipesConfig(base.Config):

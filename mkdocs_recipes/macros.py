@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from .analysis import PageState
-from .findings import Finding
-from .markup import admonition, code_span, escape_inline, fenced_block, link
+from .pages.markup import admonition, code_span, escape_inline, fenced_block, link
+from .report.findings import Finding
+from .site.analysis import PageState
 
 if TYPE_CHECKING:
-    from . import flux
-    from .flux_settings import FluxSettings
+    from .flux import objects as flux
+    from .flux.settings import FluxSettings
 
 Lookup = Callable[[Any], PageState | None]
 Report = Callable[[Finding], None]
@@ -168,7 +168,7 @@ def _int(value: Any) -> int:
 
 
 def _helm_release(state: PageState, settings: FluxSettings) -> flux.Manifest:
-    from . import flux
+    from .flux import objects as flux
 
     assert state.recipe is not None
     values = state.merged_values() if settings.values_in_helmrelease else None
@@ -191,7 +191,7 @@ def _recipe_only(builder: str, emit: bool = True):
     the first recipe page: a site without recipes never loads it.)"""
 
     def wrapped(state: PageState, settings: FluxSettings) -> flux.Manifest:
-        from . import flux
+        from .flux import objects as flux
 
         assert state.recipe is not None
         return getattr(flux, builder)(state.recipe, settings)

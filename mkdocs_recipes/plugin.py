@@ -16,9 +16,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
-from .analysis import PageState
 from .config import RecipesConfig
-from .engine import (
+from .flux.settings import FluxSettings
+from .macros import RecipeMacros
+from .report.findings import Finding
+from .site.analysis import PageState
+from .site.engine import (
     INCLUDES_DIR,
     RecipeEngine,
     Session,
@@ -27,13 +30,10 @@ from .engine import (
     jinja_renderer,
     macros_render,
 )
-from .engines import declare_properdocs_support
-from .findings import Finding
-from .flux_settings import FluxSettings
-from .macros import RecipeMacros
+from .site.engines import declare_properdocs_support
 
 if TYPE_CHECKING:
-    from .page_findings import MarkedPage
+    from .pages.page_findings import MarkedPage
 
 __all__ = ["RecipesPlugin"]
 
@@ -157,7 +157,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         state = self.page_state(page)
         if state is None or not self.showing:
             return None
-        from .page_findings import mark_blocks
+        from .pages.page_findings import mark_blocks
 
         findings = self.engine.by_path.get(state.path, [])
         marked = mark_blocks(markdown, state.source, findings)
@@ -176,7 +176,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
         entry = self._marked.pop(page.file.src_path, None)
         if entry is None:
             return None  # not shown in this build, or not a page the plugin analysed
-        from .page_findings import show_findings
+        from .pages.page_findings import show_findings
 
         path, marked = entry
         return show_findings(markdown, marked, self.engine.by_path.get(path, []))

@@ -22,9 +22,11 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from .analysis import PageState
 from .config import RecipesConfig
-from .engine import (
+from .macros import RecipeMacros
+from .report.findings import Severity
+from .site.analysis import PageState
+from .site.engine import (
     INCLUDES_DIR,
     RecipeEngine,
     SetupError,
@@ -32,8 +34,6 @@ from .engine import (
     log,
     macros_render,
 )
-from .findings import Severity
-from .macros import RecipeMacros
 
 #: Engines by (project folder, options): Zensical calls `define_env` for every page.
 _ENGINES: dict[tuple[str, str], RecipeEngine] = {}

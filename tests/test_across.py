@@ -3,11 +3,11 @@ recipes count; OCI charts of one registry get one source object each."""
 
 from __future__ import annotations
 
-from mkdocs_recipes import flux
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.checks.across import check_recipes_together
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.recipe import read_recipe
+from mkdocs_recipes.flux import objects as flux
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.recipe.model import read_recipe
+from mkdocs_recipes.site.analysis import analyse_page
 from support.crds import validate
 
 

@@ -7,8 +7,8 @@ import yaml
 from mkdocs_recipes.charts.archive import Chart
 from mkdocs_recipes.charts.values_model import values_model
 from mkdocs_recipes.checks.values import check_values_blocks
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.pages import code_blocks
+from mkdocs_recipes.pages.blocks import code_blocks
+from mkdocs_recipes.pages.fragments import read_yaml_block
 
 VALUES = """\
 replicas: 1

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from mkdocs_recipes.checks.api_versions import check_api_versions, check_template_text
-from mkdocs_recipes.flux_releases import judge
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.pages import code_blocks
+from mkdocs_recipes.flux.releases import judge
+from mkdocs_recipes.pages.blocks import code_blocks
+from mkdocs_recipes.pages.fragments import read_yaml_block
 
 KUSTOMIZATION_WITH_STALE_REFS = """\
 # Deploy
@@ -115,9 +115,9 @@ metadata:
 
 
 def test_a_dated_page_records_its_time_and_is_told_as_info() -> None:
-    from mkdocs_recipes.analysis import analyse_page
-    from mkdocs_recipes.findings import Severity
-    from mkdocs_recipes.flux_settings import FluxSettings
+    from mkdocs_recipes.flux.settings import FluxSettings
+    from mkdocs_recipes.report.findings import Severity
+    from mkdocs_recipes.site.analysis import analyse_page
 
     found = analyse_page(DATED_POST, "blog/post.md", FluxSettings()).findings
     assert [(f.line, f.code, f.severity) for f in found] == [

@@ -159,7 +159,7 @@ def test_a_baseline_written_or_removed_after_a_check_is_seen(site) -> None:
 
 
 def test_pages_are_reused_one_by_one_and_a_chart_that_resolves_otherwise_is_not(site) -> None:
-    from mkdocs_recipes.site_check import check_site
+    from mkdocs_recipes.site_build import check_site
 
     config = site / "mkdocs.yml"
     cwd = os.getcwd()
@@ -203,7 +203,7 @@ def test_a_result_that_needed_the_network_is_not_kept(tmp_path, chart_server, ho
     again = check(planted)
     assert loaded_mkdocs(again) and codes(again) == codes(first)
     # The page whose host did not answer costs only itself: every other page is reused.
-    from mkdocs_recipes.site_check import check_site
+    from mkdocs_recipes.site_build import check_site
 
     cwd = os.getcwd()
     os.chdir(planted)
@@ -251,7 +251,7 @@ def test_values_links_are_kept_while_fresh_and_compared_again_once_stale(
     """Every recipe links a values.yaml that the test server serves (online): the result
     is kept until the first thing a server said is due to be asked again; then the link is
     fetched again, and a page is analysed again only when what it serves changed."""
-    from mkdocs_recipes.site_check import check_site
+    from mkdocs_recipes.site_build import check_site
 
     served = chart_server.root / "values-links" / site.parent.name / "values.yaml"
     served.parent.mkdir(parents=True)

@@ -45,7 +45,7 @@ def test_a_deferred_module_runs_at_its_first_use_and_only_then(tmp_path) -> None
         """
         import sys
         from pathlib import Path
-        from mkdocs_recipes import lazy_modules
+        from mkdocs_recipes.cli import lazy_modules
 
         ran = Path('ran.txt')
         assert lazy_modules.defer('counted') is True
@@ -75,7 +75,7 @@ def test_a_deferred_module_that_fails_fails_where_it_is_used_and_is_not_kept(tmp
     done = run_python(
         """
         import sys
-        from mkdocs_recipes import lazy_modules
+        from mkdocs_recipes.cli import lazy_modules
 
         assert lazy_modules.defer('broken')
         import broken

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_recipes.analysis import analyse_page
-from mkdocs_recipes.flux import FluxSettings
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.site.analysis import analyse_page
 
 RECIPE_HEAD = """\
 ---
@@ -206,7 +206,7 @@ def test_an_alias_of_a_defined_anchor_is_still_an_alias() -> None:
 def test_a_fence_indented_by_one_space_is_text_and_the_next_fences_pair_differently() -> None:
     import markdown
 
-    from mkdocs_recipes.pages import code_blocks
+    from mkdocs_recipes.pages.blocks import code_blocks
 
     page = (
         'Rules to add:\n\n ```yaml\n- apiGroups: ["networking.k8s.io"]\n  resources:\n'
@@ -230,8 +230,8 @@ def test_a_values_key_that_begins_with_a_no_break_space_says_so() -> None:
     from mkdocs_recipes.charts.archive import Chart
     from mkdocs_recipes.charts.values_model import values_model
     from mkdocs_recipes.checks.values import check_values_blocks
-    from mkdocs_recipes.fragments import read_yaml_block
-    from mkdocs_recipes.pages import code_blocks
+    from mkdocs_recipes.pages.blocks import code_blocks
+    from mkdocs_recipes.pages.fragments import read_yaml_block
 
     defaults = {"config": {"clientID": "x", "clientSecret": "y"}}
     chart = Chart("demo", "1.0.0", None, yaml.safe_dump(defaults), defaults, None)

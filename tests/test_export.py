@@ -398,7 +398,7 @@ def test_the_docs_sites_recipes_export_valid_objects_for_http_and_oci(tmp_path) 
     ],
 )
 def test_what_counts_as_a_literal_secret(key, value, secret) -> None:
-    from mkdocs_recipes.export import is_literal_secret
+    from mkdocs_recipes.gitops.export import is_literal_secret
 
     assert is_literal_secret(key, value) is secret
 
@@ -407,7 +407,7 @@ def test_the_values_from_advice_reads_a_secret_literally_where_flux_can() -> Non
     """Flux 2.9 added `literal` to `valuesFrom`: with a `targetPath`, a value is otherwise
     read with Helm's `--set` syntax, where a comma or a bracket in a secret means
     something."""
-    from mkdocs_recipes.export import values_from
+    from mkdocs_recipes.gitops.export import values_from
 
     assert values_from("app", "token", "auth.token", "2.9") == (
         "`valuesFrom: [{kind: Secret, name: app-values, valuesKey: token, "

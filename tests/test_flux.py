@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from mkdocs_recipes import FluxSettings, manifests, read_recipe
-from mkdocs_recipes.flux import chart_source
+from mkdocs_recipes.flux.objects import chart_source
 from support.crds import validate
 
 BASE = {

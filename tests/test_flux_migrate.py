@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_recipes.flux_releases import RELEASES, judge, preferred, replacement
+from mkdocs_recipes.flux.releases import RELEASES, judge, preferred, replacement
 from support.paths import SHARED
 
 TESTDATA = SHARED / "flux-crds" / "migrate-testdata" / "file-system"

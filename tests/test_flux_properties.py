@@ -8,9 +8,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_recipes import flux_releases as releases
-from mkdocs_recipes.flux import FluxSettings, manifests, uses_oci_repository
-from mkdocs_recipes.recipe import read_recipe
+from mkdocs_recipes.flux import releases
+from mkdocs_recipes.flux.objects import FluxSettings, manifests, uses_oci_repository
+from mkdocs_recipes.recipe.model import read_recipe
 from support.crds import served_schemas, validate
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?", fullmatch=True)
@@ -143,6 +143,6 @@ _keys = st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(st.dictionaries(_keys, _values, min_size=1, max_size=5))
 def test_the_fast_layout_writes_what_pyyaml_writes(data) -> None:
-    from mkdocs_recipes.flux import _dump, to_yaml
+    from mkdocs_recipes.flux.objects import _dump, to_yaml
 
     assert to_yaml(data) == _dump(data)

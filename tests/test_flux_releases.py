@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mkdocs_recipes import flux_releases as releases
-from mkdocs_recipes.flux import FluxSettings, manifests
-from mkdocs_recipes.recipe import read_recipe
+from mkdocs_recipes.flux import releases
+from mkdocs_recipes.flux.objects import FluxSettings, manifests
+from mkdocs_recipes.recipe.model import read_recipe
 from support.crds import served_schemas
 
 HTTP = {

@@ -10,8 +10,8 @@ from hypothesis import given
 from mkdocs.utils import meta
 from test_fuzz import FUZZ, SEED, mutated
 
-from mkdocs_recipes import frontmatter
-from mkdocs_recipes.frontmatter import mkdocs_data, plain_copy, read_front_matter
+from mkdocs_recipes.recipe import frontmatter
+from mkdocs_recipes.recipe.frontmatter import mkdocs_data, plain_copy, read_front_matter
 
 # The seed's front-matter and first lines, and a block with what YAML's safe loader makes
 # besides strings: aliases, a set, pairs, dates, bytes, numbers.

@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.archive import read_chart_archive
 from mkdocs_recipes.charts.package import package_chart
 from mkdocs_recipes.charts.values_model import values_model
 from mkdocs_recipes.checks.values import check_values_blocks
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.frontmatter import read_front_matter
-from mkdocs_recipes.pages import code_blocks
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.pages.blocks import code_blocks
+from mkdocs_recipes.pages.fragments import read_yaml_block
+from mkdocs_recipes.recipe.frontmatter import read_front_matter
+from mkdocs_recipes.site.analysis import analyse_page
 from support.chartrepo import CHARTS
 from support.counts import COUNTS
 from support.markup_oracle import HOSTILE, forged_lines, markup_problems
@@ -166,9 +166,9 @@ def test_what_the_plugin_writes_is_safe_for_any_page(page: str) -> None:
     recipe footer hold only the markup the plugin writes)."""
     import markdown
 
-    from mkdocs_recipes import flux
+    from mkdocs_recipes.flux import objects as flux
     from mkdocs_recipes.macros import _footer
-    from mkdocs_recipes.page_findings import SHOWN, mark_blocks, show_findings
+    from mkdocs_recipes.pages.page_findings import SHOWN, mark_blocks, show_findings
 
     COUNTS["fuzz: pages through the log and HTML oracles"] += 1
     state = analyse_page(page, "p.md", FluxSettings())
@@ -244,7 +244,7 @@ def test_no_repetition_makes_the_page_checks_slow(piece: str, count: int, wrappe
     from mkdocs_recipes.checks.links.prose import prose_lines
     from mkdocs_recipes.checks.links.references import definitions, undefined_references
     from mkdocs_recipes.checks.links.syntax import link_targets, malformed
-    from mkdocs_recipes.site_check import jinja_tags
+    from mkdocs_recipes.site_build import jinja_tags
 
     COUNTS["fuzz: repeated pieces timed"] += 1
     body = piece * count
@@ -343,7 +343,7 @@ def test_any_crd_file_validates_or_notes_never_raises(tmp_path_factory, crd: str
     nothing: no exception, no request (the refusing registry would raise), bounded."""
     import yaml
 
-    from mkdocs_recipes.crd_schemas import CrdSchemas
+    from mkdocs_recipes.flux.crd_schemas import CrdSchemas
 
     COUNTS["fuzz: mutated CRD files read and applied"] += 1
     folder = tmp_path_factory.mktemp("crd")
@@ -376,8 +376,8 @@ def test_any_crd_file_validates_or_notes_never_raises(tmp_path_factory, crd: str
     )
 )
 def test_any_baseline_file_is_read_or_refused_never_raises(tmp_path_factory, text: str):
-    from mkdocs_recipes.baseline import Baseline, BaselineError
-    from mkdocs_recipes.findings import Finding
+    from mkdocs_recipes.report.baseline import Baseline, BaselineError
+    from mkdocs_recipes.report.findings import Finding
 
     COUNTS["fuzz: baseline files read"] += 1
     folder = tmp_path_factory.mktemp("baseline")
@@ -396,7 +396,7 @@ def test_any_baseline_file_is_read_or_refused_never_raises(tmp_path_factory, tex
 @_FUZZ_FILES
 @given(st.lists(mutated(_HELMREPOSITORY), min_size=1, max_size=3))
 def test_any_gitops_folder_is_read_never_raises(tmp_path_factory, files: list[str]):
-    from mkdocs_recipes.drift import Repository
+    from mkdocs_recipes.gitops.drift import Repository
 
     COUNTS["fuzz: GitOps folders read"] += 1
     folder = tmp_path_factory.mktemp("gitops")

@@ -20,8 +20,8 @@ from mkdocs_recipes.charts.helm_values import for_helm, merged_documents
 from mkdocs_recipes.charts.package import package_chart
 from mkdocs_recipes.charts.values_model import values_model
 from mkdocs_recipes.checks.values import check_values_blocks
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.pages import code_blocks
+from mkdocs_recipes.pages.blocks import code_blocks
+from mkdocs_recipes.pages.fragments import read_yaml_block
 from support.chartrepo import CHARTS
 
 #: Helm 4 merges this document over the first one; Helm 3 never reads it.

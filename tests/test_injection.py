@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.cache import valid_digest
 from mkdocs_recipes.charts.lockfile import Lockfile
 from mkdocs_recipes.charts.package import write_repository
-from mkdocs_recipes.findings import CODES, Finding
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.page_findings import mark_blocks, show_findings
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.pages.page_findings import mark_blocks, show_findings
+from mkdocs_recipes.report.findings import CODES, Finding
+from mkdocs_recipes.site.analysis import analyse_page
 from support.markup_oracle import FINDING_TAGS, HOSTILE, forged_lines, markup_problems
 from support.paths import ROOT
 from support.site import Site
@@ -306,7 +306,7 @@ def test_path_options_are_templates_of_named_fields_only(template: str, problem:
     ids=["heading", "references", "brackets", "jinja", "placeholders"],
 )
 def test_no_page_makes_the_checks_slow(tmp_path, page: str) -> None:
-    from mkdocs_recipes.site_check import check_site
+    from mkdocs_recipes.site_build import check_site
 
     site = Site(tmp_path, recipes_options={"resolve_charts": False})
     site.page("page.md", page)

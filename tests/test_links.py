@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_recipes.site_check import check_site
+from mkdocs_recipes.site_build import check_site
 
 CONFIG = """\
 site_name: Links
@@ -260,7 +260,7 @@ def test_a_macros_modules_page_hooks_run_around_the_tags(tmp_path, monkeypatch) 
     """`on_pre_page_macros` and `on_post_page_macros` (rook rewrites its GitHub links in
     one) run as mkdocs-macros runs them, the page's tags rendered in between, without
     mkdocs-macros compiling the page."""
-    import mkdocs_recipes.site_check as site_check
+    import mkdocs_recipes.site_build as site_check
 
     whole = []
     monkeypatch.setattr(site_check, "_macros_render", lambda *a: whole.append(a) or (a[1], None))
@@ -414,7 +414,7 @@ def test_the_tag_renderer_leaves_pages_of_other_jinja_syntax_to_mkdocs_macros() 
 
     from jinja2 import Environment
 
-    from mkdocs_recipes.site_check import _TagRenderer
+    from mkdocs_recipes.site_build import _TagRenderer
 
     def rendered(**syntax: str) -> str | None:
         macros = SimpleNamespace(
@@ -550,7 +550,7 @@ def test_a_page_read_for_its_needles_decides_as_the_whole_page(chosen) -> None:
     """Read for some of its needles, a page makes exactly the links (and leaves exactly the
     text) the whole conversion does for those needles, whatever stands around them; and
     nothing the whole conversion does not."""
-    from mkdocs_recipes.rendering import SiteMarkdown
+    from mkdocs_recipes.pages.rendering import SiteMarkdown
 
     extensions = [
         "admonition",
@@ -587,7 +587,7 @@ def test_a_page_read_for_its_needles_decides_as_the_whole_page(chosen) -> None:
 def test_a_page_read_for_its_needles_is_converted_once_per_set_of_needles() -> None:
     """The whole conversion answers any later question; one for needles answers questions
     about those needles, and a question about others converts the page again."""
-    from mkdocs_recipes.rendering import SiteMarkdown
+    from mkdocs_recipes.pages.rendering import SiteMarkdown
 
     markdown = SiteMarkdown(["toc"], {})
     first = markdown.render("a.md", "[one](/one/)\n\n[two](/two/)\n", frozenset({"/one/"}))

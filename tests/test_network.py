@@ -7,14 +7,14 @@ import socket
 
 import pytest
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.fetch import FetchError, Http
 from mkdocs_recipes.charts.mirrors import Mirror
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.prefetch import prefetch
-from mkdocs_recipes.project import chart_key
-from mkdocs_recipes.recipe import read_recipe
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.recipe.model import read_recipe
+from mkdocs_recipes.site.analysis import analyse_page
+from mkdocs_recipes.site.prefetch import prefetch
+from mkdocs_recipes.site.project import chart_key
 from support.chartrepo import ChartServer, build_repository
 
 # RFC 6761: `.invalid` names never resolve.

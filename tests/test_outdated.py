@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mkdocs_recipes.outdated import bumped, new_required, newest_stable
+from mkdocs_recipes.gitops.outdated import bumped, new_required, newest_stable
 
 OFFLINE = {"MKDOCS_RECIPES_OFFLINE": "1"}
 BREAKING_PAGE = """---

@@ -36,8 +36,8 @@ def test_every_code_is_documented_with_its_severity() -> None:
 
 
 def test_a_bug_on_one_page_is_an_error_finding_not_a_crash(monkeypatch, tmp_path) -> None:
-    from mkdocs_recipes import engine as engine_module
     from mkdocs_recipes.config import RecipesConfig
+    from mkdocs_recipes.site import engine as engine_module
 
     def broken(*args, **kwargs):
         raise KeyError("surprise")
@@ -68,7 +68,7 @@ def test_display_path_is_relpath(tmp_path, monkeypatch) -> None:
     # `os.path.relpath` says, for every shape of path.
     import os
 
-    from mkdocs_recipes.findings import display_path
+    from mkdocs_recipes.report.findings import display_path
 
     monkeypatch.chdir(tmp_path)
     here = str(tmp_path)

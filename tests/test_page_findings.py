@@ -7,8 +7,13 @@ import re
 
 import pytest
 
-from mkdocs_recipes.findings import Finding, Severity
-from mkdocs_recipes.page_findings import front_matter_lines, inline, mark_blocks, show_findings
+from mkdocs_recipes.pages.page_findings import (
+    front_matter_lines,
+    inline,
+    mark_blocks,
+    show_findings,
+)
+from mkdocs_recipes.report.findings import Finding, Severity
 
 SOURCE = """---
 title: x

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_recipes.analysis import analyse_page
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.pages import code_blocks, fence_line_numbers, parse_info
-from mkdocs_recipes.severities import read_levels
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.pages.blocks import code_blocks, fence_line_numbers, parse_info
+from mkdocs_recipes.report.severities import read_levels
+from mkdocs_recipes.site.analysis import analyse_page
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_front_matter_mkdocs_read_means_the_same_without_a_second_parse(front_ma
 
 
 def test_a_front_matter_without_the_plugins_keys_is_not_parsed_again(monkeypatch) -> None:
-    import mkdocs_recipes.analysis as analysis
+    import mkdocs_recipes.site.analysis as analysis
 
     def parsed(*arguments):
         raise AssertionError("the front-matter was parsed again")
@@ -164,7 +164,7 @@ def test_fence_lines_are_the_lines_a_fence_pattern_finds(pieces) -> None:
 def test_a_block_read_for_its_keys_is_read_whole_when_its_values_are_wanted() -> None:
     """A page of examples keeps only a block's duplicate keys (its nodes are read
     without types); a recipe page showing the same block then gets typed documents."""
-    from mkdocs_recipes.fragments import read_yaml_block
+    from mkdocs_recipes.pages.fragments import read_yaml_block
 
     text = "replicaCount: 2\nenabled: true\nname: a\nname: b\n"
     block = code_blocks(f"# Page\n\n```yaml\n{text}```\n")[0]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_recipes.analysis import analyse_page
-from mkdocs_recipes.flux import FluxSettings
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.pages import code_blocks
-from mkdocs_recipes.placeholders import is_elision_line, is_placeholder
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.pages.blocks import code_blocks
+from mkdocs_recipes.pages.fragments import read_yaml_block
+from mkdocs_recipes.pages.placeholders import is_elision_line, is_placeholder
+from mkdocs_recipes.site.analysis import analyse_page
 
 
 def _block(yaml_text: str):

@@ -126,8 +126,8 @@ def _heading_ids_are_the_built_ones(folder: Path, site, monkeypatch) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import File
 
-    from mkdocs_recipes.rendering import SiteMarkdown
-    from mkdocs_recipes.site_check import check_site
+    from mkdocs_recipes.pages.rendering import SiteMarkdown
+    from mkdocs_recipes.site_build import check_site
 
     monkeypatch.chdir(folder)
     monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://argo-cd.readthedocs.io/en/stable/")

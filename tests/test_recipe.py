@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mkdocs_recipes.recipe import REQUIRED_KEYS, read_recipe
+from mkdocs_recipes.recipe.model import REQUIRED_KEYS, read_recipe
 
 GOOD = """\
 ---

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_recipes import regex_cache
+from mkdocs_recipes.cli import regex_cache
 
 PATTERNS = [
     (r"(?P<key>[\w.-]+)\s*:\s*(?P<value>.*)$", re.MULTILINE),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_recipes.renovate import KEYS, file_pattern, match_string
+from mkdocs_recipes.gitops.renovate import KEYS, file_pattern, match_string
 from support.chartrepo import ChartServer, build_repository, packaged_versions
 from support.paths import SEED_RECIPE
 

@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import yaml
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.cache import ChartCache
 from mkdocs_recipes.charts.fetch import FetchError, Http
 from mkdocs_recipes.charts.lockfile import ChartKey, Lockfile, LockfileError
@@ -19,7 +18,8 @@ from mkdocs_recipes.charts.mirrors import Mirror
 from mkdocs_recipes.charts.oci import OciRegistryClient, OciRepository
 from mkdocs_recipes.charts.package import write_repository
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
-from mkdocs_recipes.flux import FluxSettings
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.site.analysis import analyse_page
 from support.chartrepo import CHARTS
 from support.waiting import bounded
 
@@ -121,7 +121,7 @@ def test_text_judged_bounded_is_bounded() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from mkdocs_recipes.yaml_limits import YamlTooLarge, check_bounds, surely_bounded
+    from mkdocs_recipes.base.yaml_limits import YamlTooLarge, check_bounds, surely_bounded
 
     tree = st.recursive(
         st.sampled_from(["x", "1", "", "a b"]),
@@ -347,8 +347,8 @@ def test_a_backtracking_schema_pattern_does_not_hang_the_check() -> None:
     from mkdocs_recipes.charts.archive import Chart
     from mkdocs_recipes.charts.values_model import values_model
     from mkdocs_recipes.checks.values import check_values_blocks
-    from mkdocs_recipes.fragments import read_yaml_block
-    from mkdocs_recipes.pages import code_blocks
+    from mkdocs_recipes.pages.blocks import code_blocks
+    from mkdocs_recipes.pages.fragments import read_yaml_block
 
     schema = {
         "type": "object",

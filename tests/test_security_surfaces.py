@@ -158,8 +158,8 @@ def test_patterns_and_pairwise_keywords_from_a_chart_stay_bounded(schema, block)
     from mkdocs_recipes.charts.archive import Chart
     from mkdocs_recipes.charts.values_model import values_model
     from mkdocs_recipes.checks.values import check_values_blocks
-    from mkdocs_recipes.fragments import read_yaml_block
-    from mkdocs_recipes.pages import code_blocks
+    from mkdocs_recipes.pages.blocks import code_blocks
+    from mkdocs_recipes.pages.fragments import read_yaml_block
 
     defaults = {"n": "a", "l": [], "a": 1}
     chart = Chart("demo", "1.0.0", None, yaml.safe_dump(defaults), defaults, schema)
@@ -196,8 +196,8 @@ def test_crd_patterns_run_in_re2_so_export_check_finishes(site, seed_text) -> No
 
 
 def test_a_version_constraint_of_20000_digits_is_a_finding_at_once() -> None:
-    from mkdocs_recipes.analysis import analyse_page
-    from mkdocs_recipes.flux import FluxSettings
+    from mkdocs_recipes.flux.objects import FluxSettings
+    from mkdocs_recipes.site.analysis import analyse_page
 
     page = recipe("demo", "https://charts.example.org/", "").replace(
         "helm_chart_version: 1.0.0", f'helm_chart_version: "{"1" * 20000} - 2"'
@@ -470,7 +470,7 @@ def test_export_never_writes_into_git_even_with_force(site, seed_text) -> None:
     checked = site.run("mkdocs_recipes", "check", env=OFFLINE)
     assert "[flux-invalid-option]" in checked.output and "hidden" in checked.output
     # The write itself refuses a hidden folder, whatever the option check lets through.
-    from mkdocs_recipes.writing import inside
+    from mkdocs_recipes.base.writing import inside
 
     for relative in ("/.git/config", "apps/.github/x.yaml", "/../x.yaml", "/a/\0.yaml"):
         assert inside(site.root / "cluster", relative) is None
@@ -514,8 +514,8 @@ def test_drift_and_dry_run_diffs_never_quote_a_repository_secret(site, seed_text
 
 
 def test_unsafe_fixes_write_only_plain_keys(tmp_path) -> None:
-    from mkdocs_recipes.findings import Finding, Fix
-    from mkdocs_recipes.fixes import plan_fixes
+    from mkdocs_recipes.report.findings import Finding, Fix
+    from mkdocs_recipes.report.fixes import plan_fixes
 
     page = tmp_path / "p.md"
     page.write_text("```yaml\n    ingres:\n      enabled: true\n```\n")
@@ -536,9 +536,9 @@ LINE_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029
 
 @pytest.mark.parametrize("brk", LINE_BREAKS, ids=[f"U+{ord(c):04X}" for c in LINE_BREAKS])
 def test_fix_rewrites_the_line_the_finding_names_whatever_breaks_the_prose(tmp_path, brk) -> None:
-    from mkdocs_recipes.analysis import analyse_page
-    from mkdocs_recipes.fixes import plan_fixes
-    from mkdocs_recipes.flux import FluxSettings
+    from mkdocs_recipes.flux.objects import FluxSettings
+    from mkdocs_recipes.report.fixes import plan_fixes
+    from mkdocs_recipes.site.analysis import analyse_page
 
     page = tmp_path / "p.md"
     text = (

@@ -11,8 +11,8 @@ import pytest
 from mkdocs_recipes.charts.archive import Chart, read_chart_archive
 from mkdocs_recipes.charts.values_model import ValuesNode, values_model
 from mkdocs_recipes.checks.values import check_values_blocks
-from mkdocs_recipes.fragments import read_yaml_block
-from mkdocs_recipes.pages import CodeBlock
+from mkdocs_recipes.pages.blocks import CodeBlock
+from mkdocs_recipes.pages.fragments import read_yaml_block
 from support.chartrepo import packaged_versions
 
 CHARTS = [

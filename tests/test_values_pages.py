@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.mirrors import Mirror
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
-from mkdocs_recipes.flux import FluxSettings
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.site.analysis import analyse_page
 
 PAGES = Path(__file__).parent / "recipes"
 # Each page's real repository URL, served here from ../shared/charts.

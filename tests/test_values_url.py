@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from mkdocs_recipes.analysis import analyse_page
 from mkdocs_recipes.charts.mirrors import Mirror
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
 from mkdocs_recipes.charts.values_url import git_ref, raw_url
-from mkdocs_recipes.flux import FluxSettings
+from mkdocs_recipes.flux.objects import FluxSettings
+from mkdocs_recipes.site.analysis import analyse_page
 
 SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
 

@@ -1,4 +1,10 @@
-"""Everything about Helm charts: version constraints, repositories, archives and caching."""
+"""Everything about Helm charts: version constraints (`semver`), repositories (`index`,
+`oci`, `fetch`, `mirrors`), archives and their values (`archive`, `helm_values`,
+`values_model`, `values_url`), the cache and lockfile (`cache`, `lockfile`), and finding
+the version a reader's Flux installs (`resolver`).
+
+May use: `pages` (YAML merging as Helm merges values), `base`.
+"""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from ..yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded, parse_bounded
+from ..base.yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded, parse_bounded
 from .helm_values import DEFAULT_HELM, merged_documents
 
 try:  # libyaml: values files reach tens of thousands of lines

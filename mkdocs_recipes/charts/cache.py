@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import platformdirs
 
-from ..writing import atomic_write
+from ..base.writing import atomic_write
 
 CACHE_FORMAT = 1
 

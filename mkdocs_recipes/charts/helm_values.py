@@ -29,7 +29,7 @@ def merged_documents(documents: Iterable[Any]) -> Any:
     """The documents of one values file as Helm 4 reads them: deep-merged in order.
     Empty documents add nothing; a document that is not a mapping replaces what came
     before (Helm then rejects the file, as the chart's own tests would show)."""
-    from ..fragments import merge_values  # (not for what only needs DEFAULT_HELM)
+    from ..pages.fragments import merge_values  # (not for what only needs DEFAULT_HELM)
 
     merged: Any = None
     for document in documents:

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from ..yaml_limits import YamlTooLarge, load_bounded
+from ..base.yaml_limits import YamlTooLarge, load_bounded
 
 #: Values an index may hold: the largest public ones have a few million.
 MAX_INDEX_NODES = 20_000_000

@@ -118,6 +118,6 @@ class Lockfile:
     def save(self) -> None:
         """Write the lockfile atomically, readable by all: it is meant to be committed and
         read by every build."""
-        from ..writing import atomic_write
+        from ..base.writing import atomic_write
 
         atomic_write(self.path, self.render().encode("utf-8"), mode=0o644)

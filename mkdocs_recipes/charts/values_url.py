@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded
+from ..base.yaml_limits import MAX_NODES, YamlTooLarge, documents_bounded
 from .helm_values import DEFAULT_HELM, merged_documents
 
 _GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+)/([^/]+)/(?:blob|raw)/(.+)$")

@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .. import flux
-from ..findings import Finding
-from ..recipe import Recipe
+from ..flux import objects as flux
+from ..recipe.model import Recipe
+from ..report.findings import Finding
 
 #: Namespaces every cluster has (or Flux creates itself).
 BUILTIN_NAMESPACES = frozenset(
@@ -152,8 +152,8 @@ def _printed_repositories(
     is what the page shows, and a site's own include templates may name the object
     otherwise than `helm_chart_repo_name` says. Pages the front-matter check above already
     reported are not reported twice."""
-    from ..fragments import read_yaml_block
-    from ..pages import code_blocks
+    from ..pages.blocks import code_blocks
+    from ..pages.fragments import read_yaml_block
 
     reported = {f.path for f in found if f.code == "recipe-repository-clash"}
     by_path = {item.path: item for item in recipes}

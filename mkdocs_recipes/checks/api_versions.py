@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from ..findings import Finding, Fix
-from ..flux_releases import REMOVED_FIELDS, judge, removed_fields, replacement
-from ..fragments import YamlBlock, mapping_value_node
-from ..pages import code_blocks
+from ..flux.releases import REMOVED_FIELDS, judge, removed_fields, replacement
+from ..pages.blocks import code_blocks
+from ..pages.fragments import YamlBlock, mapping_value_node
+from ..report.findings import Finding, Fix
 
 
 def check_api_versions(blocks: list[YamlBlock], release: str, path: str) -> list[Finding]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ..findings import Finding
-from ..recipe import Recipe
+from ..recipe.model import Recipe
+from ..report.findings import Finding
 
 
 def check_chart_identity(recipe: Recipe, charts_in_repository: set[str]) -> list[Finding]:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..base.plain_text import space_name
+from ..base.schema_guard import GuardedSchema
 from ..charts.helm_values import default_draft
 from ..charts.values_model import ANY, LIST, MAP, SCALAR, ValuesModel, ValuesNode
-from ..findings import Finding, Fix, Severity
-from ..fragments import YamlBlock, merge_values, value_at
-from ..placeholders import is_placeholder
-from ..plain_text import space_name
-from ..schema_guard import GuardedSchema
+from ..pages.fragments import YamlBlock, merge_values, value_at
+from ..pages.placeholders import is_placeholder
+from ..report.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
     import jsonschema

@@ -11,8 +11,8 @@ from ..charts.values_url import (
     parse_values_file,
     raw_url,
 )
-from ..findings import Finding
-from ..recipe import Recipe
+from ..recipe.model import Recipe
+from ..report.findings import Finding
 
 
 def fetched_link(url: str, resolved: ResolvedChart | None, resolver: ChartResolver) -> str | None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..findings import Finding, Severity
-from ..fragments import YamlBlock
-from ..placeholders import ELISION, StandIn
-from ..plain_text import space_name
-from ..yaml_limits import YamlTooLarge
+from ..base.plain_text import space_name
+from ..base.yaml_limits import YamlTooLarge
+from ..pages.fragments import YamlBlock
+from ..pages.placeholders import ELISION, StandIn
+from ..report.findings import Finding, Severity
 
 
 def check_yaml_syntax(blocks: list[YamlBlock], path: str, recipe: bool = False) -> list[Finding]:

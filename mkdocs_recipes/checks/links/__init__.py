@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...findings import Finding
-from ...suggest import Suggestions
+from ...base.suggest import Suggestions
+from ...report.findings import Finding
 from .prose import external, prose_lines
 from .references import closest, definitions, undefined_references
 from .snippets import SnippetPart, Snippets, snippet_folders

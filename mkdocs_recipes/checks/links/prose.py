@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from ...pages import fence_line_numbers, lines_holding
+from ...pages.blocks import fence_line_numbers, lines_holding
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`{1,50})(?:.{1,2000}?)\1")

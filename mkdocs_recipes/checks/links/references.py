@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ...suggest import Suggestions
+from ...base.suggest import Suggestions
 from .prose import label, may_match, prose_lines
 
 # Bounded repetitions: no line can make these backtrack over it again and again.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from ...included_files import SNIPPET_LINE, snippet_base_paths
-from ...inputs import probed
+from ...base.inputs import probed
+from ...pages.included_files import SNIPPET_LINE, snippet_base_paths
 
 _SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 #: A section marker inside a snippet file (`--8<-- [start:name]`, in a comment or not).

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
 
-from ...inputs import probed
-from ...suggest import Suggestions
+from ...base.inputs import probed
+from ...base.suggest import Suggestions
 from .headings import HeadingIds
 from .prose import external
 from .snippets import Snippets

@@ -21,10 +21,10 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, display_path
-from .regular_files import read_text
-from .schema_guard import GuardedSchema
-from .yaml_limits import YamlTooLarge, documents_bounded
+from ..base.regular_files import read_text
+from ..base.schema_guard import GuardedSchema
+from ..base.yaml_limits import YamlTooLarge, documents_bounded
+from ..report.findings import Finding, display_path
 
 #: What `flux bootstrap` names the file holding the CRDs in the repository.
 BOOTSTRAP_FILE = "gotk-components.yaml"

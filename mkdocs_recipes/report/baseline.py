@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base.inputs import probed
+from ..base.regular_files import read_text
 from .findings import Finding, Severity
-from .inputs import probed
-from .regular_files import read_text
 
 BASELINE_NAME = "recipes-baseline.json"
 FORMAT_VERSION = 1
@@ -158,7 +158,7 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
         if entries
         else '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n  "findings": []\n}\n'
     )
-    from .writing import atomic_write
+    from ..base.writing import atomic_write
 
     atomic_write(path, text.encode("utf-8"), mode=0o644)
     return sum(counts.values())

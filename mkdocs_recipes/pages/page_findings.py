@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .findings import Finding, Severity
+from ..report.findings import Finding, Severity
+from .blocks import code_blocks
 from .markup import escape_inline
-from .pages import code_blocks
 
 #: Admonition kind for each severity shown: names every MkDocs theme styles.
 _KIND = {Severity.ERROR: "danger", Severity.WARNING: "warning"}

@@ -12,7 +12,14 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .pages import CodeBlock
+from ..base.yaml_limits import (
+    MAX_DEPTH,
+    YamlTooLarge,
+    check_bounds,
+    construct_bounded,
+    surely_bounded,
+)
+from .blocks import CodeBlock
 from .placeholders import (
     ELISION,
     PLACEHOLDER,
@@ -25,13 +32,6 @@ from .placeholders import (
     starts_inside,
     without_callouts,
     without_elisions,
-)
-from .yaml_limits import (
-    MAX_DEPTH,
-    YamlTooLarge,
-    check_bounds,
-    construct_bounded,
-    surely_bounded,
 )
 
 # libyaml when available, as MkDocs itself uses for front-matter.

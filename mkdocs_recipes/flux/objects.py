@@ -13,14 +13,14 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from . import flux_releases as releases
-from .flux_settings import (
+from ..recipe.model import Recipe
+from . import releases
+from .settings import (
     OCI_REPOSITORY_FROM,
     PATH_FIELD,
     FluxSettings,
     before_release,
 )
-from .recipe import Recipe
 
 HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
 

@@ -9,8 +9,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from . import flux_releases as releases
-from . import kubernetes
+from ..base import kubernetes
+from . import releases
 
 OCI_SOURCES = ("auto", "OCIRepository", "HelmRepository")
 #: OCIRepository is emitted (with HelmRelease `chartRef`) from the release where it is GA.

@@ -16,14 +16,14 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .crd_schemas import yaml_files
+from ..base.regular_files import NotARegularFile, read_text
+from ..base.suggest import Suggestions
+from ..base.yaml_limits import YamlTooLarge, documents_bounded
+from ..flux.crd_schemas import yaml_files
+from ..pages.fragments import key_nodes, leaves, value_at
+from ..pages.placeholders import is_placeholder
+from ..report.findings import Finding, display_path
 from .export import ExportedObject, ExportPlan, is_literal_secret
-from .findings import Finding, display_path
-from .fragments import key_nodes, leaves, value_at
-from .placeholders import is_placeholder
-from .regular_files import NotARegularFile, read_text
-from .suggest import Suggestions
-from .yaml_limits import YamlTooLarge, documents_bounded
 
 #: A file larger than this is no manifest a person keeps in a repository.
 MAX_FILE_BYTES = 4 * 1024 * 1024

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import lazy_modules, regex_cache, writing
-from ._version import __version__
-from .baseline import BASELINE_NAME
-from .findings import Finding, Severity, display_path
-from .formats import FORMATS
-from .plain_text import visible, visible_lines, without_credentials
+from .._version import __version__
+from ..base import writing
+from ..base.plain_text import visible, visible_lines, without_credentials
+from ..report.baseline import BASELINE_NAME
+from ..report.findings import Finding, Severity, display_path
+from ..report.formats import FORMATS
+from . import lazy_modules, regex_cache
 
 if TYPE_CHECKING:
-    from .config import RecipesConfig
+    from ..config import RecipesConfig
 
 # The commands import the rest of the package when they run: a `check` answered from
 # its cache starts in a fraction of the time the whole package takes to load.
@@ -94,7 +95,7 @@ def site_config(config_file: Path | None) -> Path:
     working directory, as `properdocs build` finds it (and `mkdocs build`, which knows
     only the mkdocs ones, for a MkDocs site). From here on, MkDocs' modules are those of
     the site's engine (`engines.use_engine_of`)."""
-    from .engines import use_engine_of
+    from ..site.engines import use_engine_of
 
     if config_file is not None:
         if not config_file.is_file():
@@ -114,13 +115,13 @@ def site_config(config_file: Path | None) -> Path:
 def load_site(config_file: Path | None) -> Site:
     """Read the site's configuration as its engine does, and the `recipes` plugin's
     options from it."""
-    from .engines import running
+    from ..site.engines import running
 
     path = site_config(config_file)  # before MkDocs' modules: they may be ProperDocs'
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
-    from .config import RecipesConfig
+    from ..config import RecipesConfig
 
     try:
         config = load_config(config_file=str(path))
@@ -145,7 +146,7 @@ def print_findings(findings: list[Finding]) -> None:
 @click.version_option(__version__, prog_name="mkdocs-recipes")
 def main() -> None:
     """Tools for MkDocs recipe sites: each subcommand works on the site of a mkdocs.yml."""
-    from .charts import set_wait_notice
+    from ..charts import set_wait_notice
 
     # A silent chart host is named on the terminal while a command waits for it.
     set_wait_notice(lambda text: echo(text, err=True))
@@ -161,9 +162,9 @@ def lock(config_file: Path | None, update: bool) -> None:
     entries no recipe uses any more are dropped. Builds then install exactly these
     versions, and can run offline once the charts are cached.
     """
-    from .charts.lockfile import LockEntry, Lockfile, LockfileError
-    from .charts.resolver import ChartResolver
-    from .project import (
+    from ..charts.lockfile import LockEntry, Lockfile, LockfileError
+    from ..charts.resolver import ChartResolver
+    from ..site.project import (
         SettingsError,
         chart_key,
         recipe_pages,
@@ -259,7 +260,7 @@ def includes(folder: Path | None, force: bool) -> None:
     file only calls its macro. A file of the same name that differs is the site's own:
     it is kept unless --force is given. Running it again changes nothing.
     """
-    from .engine import INCLUDES_DIR, PACKAGED_INCLUDES
+    from ..site.engine import INCLUDES_DIR, PACKAGED_INCLUDES
 
     if folder is None:
         for name in PACKAGED_INCLUDES:
@@ -291,7 +292,7 @@ def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     """`--select a,b --select c` -> codes or prefixes (`link-`), each checked."""
     import difflib
 
-    from .findings import CODES
+    from ..report.findings import CODES
 
     chosen = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
     for code in chosen:
@@ -405,7 +406,7 @@ def check(
     Exit status: 0 clean, 1 findings at the failing level (errors; warnings too with
     --strict), 2 usage or configuration error.
     """
-    from .formats import Summary, render
+    from ..report.formats import Summary, render
 
     selected = _code_list(select, "--select")
     ignored = _code_list(ignore, "--ignore")
@@ -439,7 +440,7 @@ def check(
         return
     fixed = 0
     if fix or diff or unsafe_fixes:
-        from .fixes import plan_fixes, shown_paths
+        from ..report.fixes import plan_fixes, shown_paths
 
         schemas = _crd_schemas(crds, None) if crds else None
         plan = plan_fixes(findings, report.root, unsafe=unsafe_fixes, crds=schemas)
@@ -501,7 +502,7 @@ def _checked_site(
     path: Path, offline: bool, use_baseline: bool, use_cache: bool, output_format: str
 ) -> _Checked:
     if use_cache:
-        from .check_cache import kept_report
+        from ..site.check_cache import kept_report
 
         kept = kept_report(path, offline=offline, baseline=use_baseline)
         if kept is not None:
@@ -512,7 +513,7 @@ def _checked_site(
 
 
 def _user_cache() -> Path:
-    from .charts.cache import default_cache_dir
+    from ..charts.cache import default_cache_dir
 
     return default_cache_dir()
 
@@ -520,7 +521,7 @@ def _user_cache() -> Path:
 def _check_loaded_site(
     path: Path, offline: bool, use_baseline: bool, use_cache: bool, output_format: str
 ) -> _Checked:
-    from .site_check import SiteCheckError, check_site
+    from ..site_build import SiteCheckError, check_site
 
     progress = _Progress(sys.stderr.isatty() and output_format == "text")
     # What loading the site makes (modules, configuration, plugins) lives until the check
@@ -560,7 +561,7 @@ def _check_loaded_site(
 
 
 def _write_baseline(report: Any, findings: list[Finding], chosen: str) -> None:
-    from .baseline import write_baseline
+    from ..report.baseline import write_baseline
 
     root = report.root
     target = Path(chosen) if chosen else root / (report.site.baseline_option or BASELINE_NAME)
@@ -581,7 +582,7 @@ def _load_pages(config_file: Path | None, offline: bool) -> Any:
     """The site analysed page by page (no checks across pages), as `check` reads it."""
     lazy_modules.defer("requests")
     path = site_config(config_file)  # before MkDocs' modules: they may be ProperDocs'
-    from .site_check import SiteCheckError, check_site
+    from ..site_build import SiteCheckError, check_site
 
     try:
         with regex_cache.kept(_user_cache()):
@@ -593,7 +594,7 @@ def _load_pages(config_file: Path | None, offline: bool) -> Any:
 def _recipe_states(report: Any, given: tuple[Path, ...]) -> tuple[list[Any], list[Finding]]:
     """The analysed recipe pages among `given` (files or folders; none: every page), and
     the errors of pages that declare a recipe that cannot be read."""
-    from .findings import display_path
+    from ..report.findings import display_path
 
     wanted = []
     for item in given:
@@ -623,7 +624,7 @@ def _recipe_states(report: Any, given: tuple[Path, ...]) -> tuple[list[Any], lis
 
 
 def _crd_schemas(given: tuple[Path, ...], repository: Path | None) -> Any:
-    from .crd_schemas import CrdSchemas, bootstrap_files
+    from ..flux.crd_schemas import CrdSchemas, bootstrap_files
 
     schemas = CrdSchemas.load(given)
     if given and not schemas.sources:
@@ -704,7 +705,7 @@ def export(
     unless --force is given. Exporting again changes nothing. Exit status: 0 done (or no
     drift), 1 findings at the failing level or files kept, 2 usage error.
     """
-    from .export import plan_export
+    from ..gitops.export import plan_export
 
     if (out is None) == (check_dir is None):
         raise UsageProblem("give one of --out DIR (write the files) or --check DIR (compare)")
@@ -756,7 +757,7 @@ def export(
 
 def _write_plan(plan: Any, out: Path, *, force: bool, dry_run: bool) -> bool:
     """Write (or diff) every file of the plan under `out`; True when some were not."""
-    from .export import holds_same_objects, redact_secrets
+    from ..gitops.export import holds_same_objects, redact_secrets
 
     counts: dict[str, int] = {}
     failed = False
@@ -812,9 +813,9 @@ def _export_check(
     output_format: str,
     strict: bool,
 ) -> None:
-    from .drift import drift_findings
-    from .formats import Summary, render
-    from .severities import apply_levels
+    from ..gitops.drift import drift_findings
+    from ..report.formats import Summary, render
+    from ..report.severities import apply_levels
 
     # What concerns committing the export (secrets, placeholders) is not drift.
     kept = {"export-invalid", "export-conflict", "export-values-unavailable"}
@@ -852,9 +853,9 @@ def outdated(
     answer is said. Exit status: 0 (a report, not a check; `check` is the gate), 2 usage
     error.
     """
-    from .formats import Summary
-    from .formats import render as render_findings
-    from .outdated import as_findings, as_json, as_text, recipe_update
+    from ..gitops.outdated import as_findings, as_json, as_text, recipe_update
+    from ..report.formats import Summary
+    from ..report.formats import render as render_findings
 
     report = _load_pages(config_file, offline)
     states, problems = _recipe_states(report, pages)
@@ -881,9 +882,9 @@ def renovate(config_file: Path | None) -> None:
     HTTP repositories are looked up with Renovate's Helm datasource, charts from OCI
     registries with its Docker datasource; the page's range style is kept.
     """
-    from .frontmatter import read_front_matter
-    from .recipe import recipe_from_front_matter
-    from .renovate import as_json5, file_pattern, key_order, preset
+    from ..gitops.renovate import as_json5, file_pattern, key_order, preset
+    from ..recipe.frontmatter import read_front_matter
+    from ..recipe.model import recipe_from_front_matter
 
     site = load_site(config_file)
     orders = []

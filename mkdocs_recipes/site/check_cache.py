@@ -42,15 +42,15 @@ from typing import Any
 
 import yaml
 
-from ._version import __version__
-from .findings import Finding, Severity
+from .._version import __version__
+from ..report.findings import Finding, Severity
 
 FORMAT = 1
 #: What a page's result is when it depended on the network.
 NETWORK = "network"
 #: A file larger than this is judged by its size and time alone.
 _HASHED_BYTES = 32 * 1024 * 1024
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _ENV_NAME = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -227,7 +227,7 @@ def folder_for(config_file: Path) -> Path | None:
     if chosen:
         folder = config_file.resolve().parent / str(chosen)
     else:
-        from .charts.cache import default_cache_dir
+        from ..charts.cache import default_cache_dir
 
         folder = default_cache_dir()
     return folder / "check"
@@ -251,7 +251,7 @@ def _read_json(path: Path, compressed: bool = False) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, value: dict[str, Any], compressed: bool = False) -> None:
-    from .writing import atomic_write
+    from ..base.writing import atomic_write
 
     data = json.dumps(value, separators=(",", ":")).encode()
     if compressed:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..base.writing import atomic_write, not_a_file, split_lines, unified_diff
 from .findings import Finding, Fix
-from .writing import atomic_write, not_a_file, split_lines, unified_diff
 
 
 class ObjectSchemas(Protocol):

@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import kubernetes
-from .charts.semver import Constraint, VersionError
-from .findings import Finding
+from ..base import kubernetes
+from ..charts.semver import Constraint, VersionError
+from ..pages.markup import link_target
+from ..report.findings import Finding
 from .frontmatter import FrontMatter, read_front_matter
-from .markup import link_target
-from .recipe_keys import chart_keys_in, is_recipe
+from .keys import chart_keys_in, is_recipe
 
 REQUIRED_KEYS = (
     "helm_chart_name",

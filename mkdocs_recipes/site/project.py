@@ -13,13 +13,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .charts.helm_values import DEFAULT_HELM
-from .findings import Finding
+from ..charts.helm_values import DEFAULT_HELM
+from ..report.findings import Finding
 
 if TYPE_CHECKING:
-    from .charts.lockfile import ChartKey
-    from .charts.resolver import Resolution, ResolverSettings
-    from .recipe import Recipe
+    from ..charts.lockfile import ChartKey
+    from ..charts.resolver import Resolution, ResolverSettings
+    from ..recipe.model import Recipe
 
 OFFLINE_ENV = "MKDOCS_RECIPES_OFFLINE"
 
@@ -46,8 +46,8 @@ def resolver_settings(
     helm: int = DEFAULT_HELM,
 ) -> ResolverSettings:
     """Resolver settings from plugin options; relative paths are relative to mkdocs.yml."""
-    from .charts.mirrors import Mirror
-    from .charts.resolver import ResolverSettings
+    from ..charts.mirrors import Mirror
+    from ..charts.resolver import ResolverSettings
 
     problem = settings_problem(mirrors, index_ttl)
     if problem is not None:
@@ -81,13 +81,13 @@ def _cache_folder(base_dir: Path, cache_dir: str | None, cache: bool) -> Path:
         folder = Path(tempfile.mkdtemp(prefix="mkdocs-recipes-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         return folder
-    from .charts.cache import default_cache_dir
+    from ..charts.cache import default_cache_dir
 
     return (base_dir / cache_dir) if cache_dir else default_cache_dir()
 
 
 def chart_key(recipe: Recipe) -> ChartKey:
-    from .charts.lockfile import ChartKey
+    from ..charts.lockfile import ChartKey
 
     return ChartKey(recipe.helm_chart_repo_url, recipe.helm_chart_name, recipe.helm_chart_version)
 
@@ -108,7 +108,7 @@ class RecipePage(NamedTuple):
 
 def recipe_pages(docs_dir: Path, root: Path) -> Iterator[RecipePage]:
     """Every Markdown page under `docs_dir` that declares a recipe, in path order."""
-    from .recipe import read_recipe
+    from ..recipe.model import read_recipe
 
     for file in sorted(docs_dir.rglob("*.md")):
         try:

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .analysis import PageState, analyse_page, read_page_head
-from .baseline import Baseline, BaselineError
-from .checks.api_versions import check_template_text
-from .config import RecipesConfig
-from .findings import Finding, Severity, display_path
-from .flux_settings import FluxSettings
-from .included_files import IncludeFolders
-from .inputs import probed
+from ..report.baseline import Baseline, BaselineError
+from ..checks.api_versions import check_template_text
+from ..config import RecipesConfig
+from ..report.findings import Finding, Severity, display_path
+from ..flux.settings import FluxSettings
+from ..pages.included_files import IncludeFolders
+from ..base.inputs import probed
 from .project import (
     SettingsError,
     chart_key,
@@ -31,17 +31,17 @@ from .project import (
     resolver_settings,
     settings_problem,
 )
-from .severities import apply_levels, read_levels
+from ..report.severities import apply_levels, read_levels
 
 if TYPE_CHECKING:
-    from .charts.lockfile import Lockfile
-    from .charts.resolver import ChartResolver
-    from .recipe import Recipe
+    from ..charts.lockfile import Lockfile
+    from ..charts.resolver import ChartResolver
+    from ..recipe.model import Recipe
 
 #: Findings go to the `mkdocs.plugins` logger tree, so that `--strict` counts them.
 log = logging.getLogger("mkdocs.plugins.recipes")
 
-INCLUDES_DIR = Path(__file__).parent / "includes"
+INCLUDES_DIR = Path(__file__).parent.parent / "includes"
 #: The packaged include files, by the name pages include them with.
 PACKAGED_INCLUDES = tuple(sorted(p.name for p in INCLUDES_DIR.glob("*.md")))
 
@@ -151,7 +151,7 @@ class RecipeEngine:
         if not os.path.lexists(path):
             probed(path)  # a lockfile written later changes what the pages resolve to
             return None
-        from .charts.lockfile import Lockfile, LockfileError
+        from ..charts.lockfile import Lockfile, LockfileError
 
         try:
             return Lockfile.load(path)
@@ -177,8 +177,8 @@ class RecipeEngine:
         return resolver
 
     def _new_resolver(self) -> ChartResolver:
-        from .charts.lockfile import Lockfile
-        from .charts.resolver import ChartResolver
+        from ..charts.lockfile import Lockfile
+        from ..charts.resolver import ChartResolver
 
         # Read when the engine started (None: there was none, an empty one then).
         lockfile = self._lockfile
@@ -233,7 +233,7 @@ class RecipeEngine:
                 source = read()
                 if "helm_chart_name" not in source:
                     continue  # not a recipe: no front-matter to parse
-                from .recipe import read_recipe
+                from ..recipe.model import read_recipe
 
                 recipe, _ = read_recipe(source, path)
             except (OSError, ValueError):
@@ -289,7 +289,7 @@ class RecipeEngine:
         not meet that failure, so nothing that depends on it is kept. (The resolver
         remembers what it read: asked again in one run, it answers from memory.)"""
         from .check_cache import chart_id, digest_of
-        from .checks.values_url import fetched_link
+        from ..checks.values_url import fetched_link
 
         assert self.resolver is not None
         key = chart_key(recipe)
@@ -452,7 +452,7 @@ class JinjaRenderer:
         have it."""
         import re
 
-        from .included_files import IncludedFile
+        from ..pages.included_files import IncludedFile
 
         start = getattr(self.env, "block_start_string", "{%")
         end = getattr(self.env, "block_end_string", "%}")

@@ -17,16 +17,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .analysis import PageState
-from .charts.lockfile import ChartKey
-from .charts.resolver import ChartResolver
-from .charts.semver import Constraint, Version, VersionError
-from .charts.values_model import values_model
-from .checks.values import check_values_blocks
-from .findings import Finding
-from .fragments import merge_values, value_at
-from .plain_text import visible
-from .project import chart_key
+from ..base.plain_text import visible
+from ..charts.lockfile import ChartKey
+from ..charts.resolver import ChartResolver
+from ..charts.semver import Constraint, Version, VersionError
+from ..charts.values_model import values_model
+from ..checks.values import check_values_blocks
+from ..pages.fragments import merge_values, value_at
+from ..report.findings import Finding
+from ..site.analysis import PageState
+from ..site.project import chart_key
 
 #: The values findings that mean a key or value the page sets would not work.
 _BREAKING = {"values-unknown-key", "values-type-mismatch", "values-schema"}

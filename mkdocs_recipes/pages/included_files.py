@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .findings import display_path
-from .inputs import probed
+from ..base.inputs import probed
+from ..report.findings import display_path
 
 #: markdown-include: `{!path!}`, `{!path!lines=1 3-5}`.
 _MARKDOWN_INCLUDE = re.compile(r"^\s*\{!\s*(?P<name>.+?)\s*!(?P<lines>\s*lines=[\d\s-]*)?\}\s*$")

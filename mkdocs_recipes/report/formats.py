@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import quote
 
-from ._version import __version__
+from .._version import __version__
 from .findings import CODES, Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif")

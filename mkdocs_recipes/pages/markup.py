@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
-from .plain_text import visible
+from ..base.plain_text import visible
 
 # Characters Python-Markdown lets a backslash escape (`<`, `>`, `&` are HTML-escaped).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!])")

@@ -18,16 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding
-from .flux_settings import before_release
-from .fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
-from .placeholders import ELISION, is_placeholder
+from ..flux.settings import before_release
+from ..pages.fragments import YamlBlock, key_nodes, leaves, mapping_value_node, merge_values
+from ..pages.placeholders import ELISION, is_placeholder
+from ..report.findings import Finding
 
 if TYPE_CHECKING:
-    from . import flux
-    from .analysis import PageState
-    from .crd_schemas import CrdSchemas
-    from .recipe import Recipe
+    from ..flux import objects as flux
+    from ..flux.crd_schemas import CrdSchemas
+    from ..recipe.model import Recipe
+    from ..site.analysis import PageState
 
 #: Key words of values that hold a secret, when their value is written in the page.
 _SECRET_WORDS = re.compile(
@@ -145,7 +145,7 @@ def page_objects(
     elif values == "none":
         merged, lines = {}, {}
     findings += _values_findings(state, lines, merged)
-    from . import flux  # (imported here: `check` loads this module for its options)
+    from ..flux import objects as flux  # (imported here: `check` loads this module for its options)
 
     made = flux.manifests(recipe, state.settings, merged or None)
     return [
@@ -279,7 +279,7 @@ def object_names(text: str) -> set[tuple[str, str]] | None:
     """The (kind, name) of every object in a YAML file (None: it is not YAML objects)."""
     import yaml
 
-    from .yaml_limits import YamlTooLarge, documents_bounded
+    from ..base.yaml_limits import YamlTooLarge, documents_bounded
 
     names: set[tuple[str, str]] = set()
     try:

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from .charts.fetch import host_of
-from .charts.mirrors import apply_mirrors
-from .charts.resolver import ChartResolver
-from .charts.values_url import known_non_values_page, raw_url
+from ..charts.fetch import host_of
+from ..charts.mirrors import apply_mirrors
+from ..charts.resolver import ChartResolver
+from ..charts.values_url import known_non_values_page, raw_url
 from .project import chart_key
-from .recipe import Recipe
+from ..recipe.model import Recipe
 
 log = logging.getLogger("mkdocs.plugins.recipes.prefetch")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding
-from .yaml_limits import YamlTooLarge, compose_bounded, construct_bounded, surely_bounded
+from ..base.yaml_limits import YamlTooLarge, compose_bounded, construct_bounded, surely_bounded
+from ..report.findings import Finding
 
 # The same delimiters MkDocs accepts: `---` to open, `---` or `...` to close.
 _BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)

@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .checks.api_versions import check_api_versions
-from .checks.yaml_syntax import check_yaml_syntax
-from .findings import Finding, Severity
-from .flux_settings import FluxSettings
-from .fragments import YamlBlock, merge_values, read_yaml_block
-from .frontmatter import FrontMatter, front_matter_text, read_front_matter
-from .included_files import IncludedFile, IncludeFolders
-from .pages import CodeBlock, code_blocks
-from .recipe_keys import CHART_KEYS, declares_recipe, mentions_own_keys
-from .severities import LevelProblem, apply_levels, read_levels
+from ..checks.api_versions import check_api_versions
+from ..checks.yaml_syntax import check_yaml_syntax
+from ..report.findings import Finding, Severity
+from ..flux.settings import FluxSettings
+from ..pages.fragments import YamlBlock, merge_values, read_yaml_block
+from ..recipe.frontmatter import FrontMatter, front_matter_text, read_front_matter
+from ..pages.included_files import IncludedFile, IncludeFolders
+from ..pages.blocks import CodeBlock, code_blocks
+from ..recipe.keys import CHART_KEYS, declares_recipe, mentions_own_keys
+from ..report.severities import LevelProblem, apply_levels, read_levels
 
 if TYPE_CHECKING:
-    from .charts.resolver import ChartResolver, ResolvedChart
-    from .recipe import Recipe
+    from ..charts.resolver import ChartResolver, ResolvedChart
+    from ..recipe.model import Recipe
 
 
 @dataclass
@@ -151,8 +151,8 @@ def _chart_findings(state: PageState, recipe: Recipe, resolver: ChartResolver | 
     """The recipe's chart, resolved, and what is wrong with how the page names it. (The
     chart code is imported here and below, by the first recipe page: a site without
     recipes never loads it.)"""
-    from .checks.chart_identity import check_chart_identity
-    from .flux import url_adjustment
+    from ..checks.chart_identity import check_chart_identity
+    from ..flux.objects import url_adjustment
     from .project import chart_key, resolution_findings
 
     if resolver is not None:
@@ -177,9 +177,9 @@ def _values_findings(
 ) -> None:
     """The page's values blocks against the chart (or against values_yaml_url when the
     chart did not resolve), and values_yaml_url against the chart."""
-    from .charts.values_model import values_model
-    from .checks.values import check_values_blocks
-    from .checks.values_url import check_values_url
+    from ..charts.values_model import values_model
+    from ..checks.values import check_values_blocks
+    from ..checks.values_url import check_values_url
 
     model = values_model(state.chart.chart) if state.chart is not None else None
     if recipe.values_yaml_url and resolver is not None:
@@ -217,7 +217,7 @@ def read_page_head(
     state.findings += problems
     if state.declared:
         # The recipe code is imported by the first page that declares one.
-        from .recipe import recipe_from_front_matter
+        from ..recipe.model import recipe_from_front_matter
 
         state.recipe, recipe_findings = recipe_from_front_matter(front_matter, path)
         state.findings += recipe_findings

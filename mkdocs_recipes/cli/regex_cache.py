@@ -134,7 +134,7 @@ def _read(path: Path) -> dict[str, Entry]:
 
 
 def _write(path: Path, patterns: dict[str, Entry]) -> None:
-    from .writing import atomic_write
+    from ..base.writing import atomic_write
 
     data = {"format": FORMAT, "python": _build(), "patterns": patterns}
     # A folder that cannot be written: the next command compiles them again.

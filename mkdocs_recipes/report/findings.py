@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .plain_text import visible, without_credentials
+from ..base.plain_text import visible, without_credentials
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

@@ -27,12 +27,12 @@ from .checks.across import check_recipes_together
 from .checks.api_versions import check_template_text
 from .checks.links import LinkedPage, SiteLinks, Snippets, check_links, snippet_folders
 from .checks.links.headings import HeadingIds
-from .findings import Finding, display_path
-from .frontmatter import mkdocs_data
-from .page_findings import front_matter_lines
+from .pages.page_findings import front_matter_lines
+from .pages.rendering import SiteMarkdown
 from .pluglet import pluglet_aside, recipes_options
-from .project import OFFLINE_ENV
-from .rendering import SiteMarkdown
+from .recipe.frontmatter import mkdocs_data
+from .report.findings import Finding, display_path
+from .site.project import OFFLINE_ENV
 
 #: `progress(stage, done, total)`: "pages" as they are checked.
 Progress = Callable[[str, int, int], None]
@@ -139,8 +139,8 @@ def check_site(
     (check_cache.py; only with `whole_site`)."""
     if not (cache and whole_site):
         return _check_site(config_file, offline, progress, ready, whole_site, baseline, None)
-    from .check_cache import KeptReport
-    from .inputs import recording
+    from .base.inputs import recording
+    from .site.check_cache import KeptReport
 
     with recording() as recorded:
         report = _check_site(config_file, offline, progress, ready, True, baseline, recorded)
@@ -180,8 +180,8 @@ def _check_site(
     from mkdocs.structure.files import get_files
     from mkdocs.structure.pages import Page
 
-    from .engines import running
     from .plugin import RecipesPlugin, _macros_plugin
+    from .site.engines import running
 
     report = SiteReport()
     with _offline(offline), _quiet_mkdocs():
@@ -342,8 +342,8 @@ def _results(recorded: Any, recipes: Any, config_file: Path, offline: bool, base
     folder (not with `cache: false`)."""
     if recorded is None or not recipes.config.cache:
         return None
-    from .check_cache import CheckCache
-    from .project import _cache_folder
+    from .site.check_cache import CheckCache
+    from .site.project import _cache_folder
 
     sources = _chart_sources(recipes)
     if sources:
@@ -395,7 +395,7 @@ def _entry(recipes: Any, state: Any, own: list[Finding], markdown: str, rendered
     (neither it nor the site's result is kept); None
     when it is not kept on its own (it shows files through include directives: the
     site's result, which lists every file read, still holds)."""
-    from .check_cache import NETWORK, PageEntry
+    from .site.check_cache import NETWORK, PageEntry
 
     if state is None:
         return PageEntry(own, markdown, rendered)
@@ -627,7 +627,7 @@ def snippet_api_findings(pages: list[CheckedPage], site: SiteLinks, release: str
 def missing_includes(pages: list[CheckedPage], include_dir: str | None) -> list[Finding]:
     """Packaged include names a pluglet site uses but does not have as files: Zensical
     cannot load packaged templates, so those pages would lose their Flux YAML."""
-    from .engine import PACKAGED_INCLUDES
+    from .site.engine import PACKAGED_INCLUDES
 
     folder = Path(include_dir) if include_dir else None
     findings = []
@@ -717,7 +717,7 @@ class _TagRenderer:
 
     def renders(self, page: Any) -> bool:
         """Whether mkdocs-macros renders the page at all."""
-        from .engine import macros_render
+        from .site.engine import macros_render
 
         meta = getattr(page, "meta", None) or {}
         by_default = self.macros.config.get("render_by_default", True)

@@ -244,7 +244,7 @@ def test_no_repetition_makes_the_page_checks_slow(piece: str, count: int, wrappe
     from mkdocs_recipes.checks.links.prose import prose_lines
     from mkdocs_recipes.checks.links.references import definitions, undefined_references
     from mkdocs_recipes.checks.links.syntax import link_targets, malformed
-    from mkdocs_recipes.site_build import jinja_tags
+    from mkdocs_recipes.site.macros_tags import jinja_tags
 
     COUNTS["fuzz: repeated pieces timed"] += 1
     body = piece * count

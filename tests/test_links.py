@@ -414,7 +414,7 @@ def test_the_tag_renderer_leaves_pages_of_other_jinja_syntax_to_mkdocs_macros() 
 
     from jinja2 import Environment
 
-    from mkdocs_recipes.site_build import _TagRenderer
+    from mkdocs_recipes.site.macros_tags import TagRenderer as _TagRenderer
 
     def rendered(**syntax: str) -> str | None:
         macros = SimpleNamespace(

@@ -38,12 +38,18 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .._version import __version__
 from ..report.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..base.inputs import Recorded
+    from ..charts.resolver import ChartResolver
+    from .analysis import PageState
+    from .engine import RecipeEngine
 
 FORMAT = 1
 #: What a page's result is when it depended on the network.
@@ -523,3 +529,73 @@ class CheckCache:
                 },
             },
         )
+
+
+def expires(resolver: ChartResolver, index_ttl: float) -> float:
+    """When an online check's result is due to be made again: when the first listing it
+    read (an index, a tag list, a values_yaml_url) is to be asked again."""
+    if resolver.fresh_until is not None:
+        return float(resolver.fresh_until)
+    return time.time() + index_ttl
+
+
+def for_site(
+    recorded: Recorded | None, engine: RecipeEngine, config_file: Path, offline: bool, baseline: bool
+) -> CheckCache | None:
+    """The check cache of the site, when this check uses one (`recorded`: what it reads so
+    far) and the site has a cache folder (not with `cache: false`)."""
+    if recorded is None or not engine.options.cache:
+        return None
+    from .project import _cache_folder
+
+    sources = chart_sources(engine)
+    if sources:
+        folder = sources[0]  # the chart cache
+    else:
+        folder = _cache_folder(Path(config_file).resolve().parent, engine.options.cache_dir, True)
+    return CheckCache(folder / "check", Path(config_file), offline=offline, baseline=baseline)
+
+
+def chart_sources(engine: RecipeEngine) -> list[Path]:
+    """Where charts are read from: the chart cache (first), and the mirrors that are
+    folders (none with `resolve_charts: false`)."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    resolver = engine.resolver
+    if resolver is None:
+        return []
+    folders = [resolver.settings.cache_dir]
+    for mirror in resolver.settings.mirrors:
+        target = urlsplit(mirror.target)
+        if target.scheme == "file":
+            folders.append(Path(url2pathname(target.path)))
+    return folders
+
+
+def page_entry(
+    engine: RecipeEngine,
+    state: PageState | None,
+    own: list[Finding],
+    markdown: str,
+    rendered: bool,
+) -> PageEntry | str | None:
+    """What the check cache keeps of a page just analysed: a PageEntry, with what its
+    result depended on (`Engine.depends_on`); `NETWORK` when that was a failed download
+    (neither it nor the site's result is kept); None when it is not kept on its own (it
+    shows files through include directives: the site's result, which lists every file
+    read, still holds)."""
+    if state is None:
+        return PageEntry(own, markdown, rendered)
+    recipe = state.recipe
+    charts: dict[str, str] = {}
+    if recipe is not None and engine.resolver is not None:
+        depends = engine.depends_on(recipe)
+        if depends is None:
+            return NETWORK  # a download failed: the next check may not see that
+        charts = depends
+    if any(f.code == "internal-error" for f in state.findings):
+        return NETWORK  # not a result to keep
+    if state.follows_includes:
+        return None
+    return PageEntry([*state.findings, *own], markdown, rendered, charts)

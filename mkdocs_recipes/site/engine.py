@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .analysis import PageState, analyse_page, read_page_head
 from ..report.baseline import Baseline, BaselineError
 from ..checks.api_versions import check_template_text
-from ..config import RecipesConfig
+from .options import SiteOptions
 from ..report.findings import Finding, Severity, display_path
 from ..flux.settings import FluxSettings
 from ..pages.included_files import IncludeFolders
@@ -82,7 +82,7 @@ class RecipeEngine:
 
     def __init__(
         self,
-        options: RecipesConfig,
+        options: SiteOptions,
         root: Path,
         session: Session | None = None,
         generation: object = None,

@@ -4,7 +4,6 @@ that finding at that line, and no other line of the page gets any (no false posi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from mkdocs_recipes.charts.mirrors import Mirror
 from mkdocs_recipes.charts.resolver import ChartResolver, ResolverSettings
 from mkdocs_recipes.flux.objects import FluxSettings
 from mkdocs_recipes.site.analysis import analyse_page
+from support.paths import TESTS
 
-PAGES = Path(__file__).parent / "recipes"
+PAGES = TESTS / "recipes"
 # Each page's real repository URL, served here from ../shared/charts.
 REPOSITORIES = {
     "https://oauth2-proxy.github.io/manifests/": "oauth2-proxy",

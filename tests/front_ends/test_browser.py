@@ -23,7 +23,7 @@ from support.waiting import free_port, wait_for
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("MKDOCS_RECIPES_ARTIFACTS", ROOT / ".test-artifacts"))
 CHROMIUM_FLAGS = [
     "--headless",

@@ -16,10 +16,10 @@ import pytest
 import yaml
 from test_corpus import LOGGED, build
 
-from support.paths import ROOT
+from support.paths import ROOT, TESTS
 from support.sites import copy_site, run_module
 
-SITE = Path(__file__).parent / "check_site"
+SITE = TESTS / "check_site"
 SARIF_SCHEMA = ROOT / ".test-data" / "sarif-2.1.0.json"
 
 

@@ -150,7 +150,7 @@ def test_the_benchmarks_floor_imports_only_what_a_check_imports(planted_site) ->
     """benchmarks/check.py's floor is a lower bound of a check: it imports nothing the
     check does not (the plugins' and extensions' modules named as MkDocs resolves them,
     Material's own `search`, `requests` deferred), and something of each kind."""
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
     try:
         from check import floor_code, floor_modules
     finally:

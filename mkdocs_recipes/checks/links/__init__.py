@@ -26,7 +26,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.suggest import Suggestions
 from ...report.findings import Finding
@@ -36,11 +36,14 @@ from .snippets import SnippetPart, Snippets, snippet_folders
 from .syntax import inline_targets, link_targets, malformed
 from .targets import LinkedPage, SiteLinks, broken_for, judge_target
 
+if TYPE_CHECKING:
+    from ...pages.rendering import RenderedPage
+
 __all__ = ["LinkedPage", "SiteLinks", "Snippets", "check_links", "snippet_folders"]
 
 #: (src_path, needles) -> what the site's Markdown made of that page (None: it cannot
 #: say); with needles, only the blocks holding one of them are read for links and text.
-Render = Callable[[str, frozenset[str] | None], Any]
+Render = Callable[[str, frozenset[str] | None], "RenderedPage | None"]
 
 
 @dataclass
@@ -48,15 +51,15 @@ class _Suspect:
     finding: Finding
     #: The page whose rendering decides, and what must hold there for the finding to stand.
     page: str | None = None
-    holds: Callable[[Any], bool] | None = None
+    holds: Callable[[RenderedPage], bool] | None = None
     #: What `holds` looks for, as the page writes it (a link's target, a text that must
     #: stay text): the blocks without it cannot decide.
     needle: str | None = None
     #: A second page that must confirm too (an anchor: the target's ids).
     other_page: str | None = None
-    other_holds: Callable[[Any], bool] | None = None
+    other_holds: Callable[[RenderedPage], bool] | None = None
     #: The hint once the second page is rendered (did-you-mean among its real ids).
-    other_hint: Callable[[Any], str] | None = None
+    other_hint: Callable[[RenderedPage], str] | None = None
 
 
 def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
@@ -90,8 +93,10 @@ def check_links(site: SiteLinks, render: Render | None = None) -> list[Finding]:
         if _stands(suspect, render, needles):
             finding = suspect.finding
             if suspect.other_hint is not None and suspect.other_page and render is not None:
-                hint = suspect.other_hint(render(suspect.other_page, None))
-                finding = dataclasses.replace(finding, hint=hint)
+                # (Converted already: the suspect stood on what it holds.)
+                other = render(suspect.other_page, None)
+                if other is not None:
+                    finding = dataclasses.replace(finding, hint=suspect.other_hint(other))
             findings.append(finding)
     return findings
 
@@ -132,8 +137,8 @@ def _stands(
     return True
 
 
-def _anchor_hint(anchor: str) -> Callable[[Any], str]:
-    def hint(rendered: Any) -> str:
+def _anchor_hint(anchor: str) -> Callable[[RenderedPage], str]:
+    def hint(rendered: RenderedPage) -> str:
         ids = (i for i in rendered.ids if not i.startswith(("__", "fn:", "fnref:")))
         close = Suggestions(ids).closest(anchor)
         return f"did you mean `#{close}`?" if close else "link one of the page's headings"
@@ -226,12 +231,12 @@ def _page_suspects(
     return suspects
 
 
-def _text_holds(literal: str) -> Callable[[Any], bool]:
+def _text_holds(literal: str) -> Callable[[RenderedPage], bool]:
     """The build left `literal` as text: the link it would have been is not there."""
     return lambda rendered: literal in rendered.text
 
 
-def _links_hold(target: str) -> Callable[[Any], bool]:
+def _links_hold(target: str) -> Callable[[RenderedPage], bool]:
     """The build made a link (or image) to `target`, as written."""
     return lambda rendered: target in rendered.links
 

@@ -76,8 +76,15 @@ _MKDOCS_MODULES = (
 offline = True
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+def timed(command: list[str], cwd: Path, **variables: str) -> float:
+    """`command`'s wall-clock time in a new process, with these environment `variables`
+    set (benchmarks/versions.py gives PYTHONPATH)."""
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        **variables,
+    }
     if offline:
         env["MKDOCS_RECIPES_OFFLINE"] = "1"
     else:

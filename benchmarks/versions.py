@@ -17,33 +17,16 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
+from check import timed
 from paired import paired
 from sites import ROOT, write_site
-
-
-def timed(command: list[str], cwd: Path, package: Path) -> float:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(package),
-        "MKDOCS_RECIPES_OFFLINE": "1",
-        "NO_MKDOCS_2_WARNING": "1",
-        "DISABLE_MKDOCS_2_WARNING": "true",
-    }
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return elapsed
 
 
 def main() -> None:
@@ -68,13 +51,13 @@ def main() -> None:
             "build": [str(bin_dir / "mkdocs"), "build", "-q"],
             "check --no-cache": [str(bin_dir / "mkdocs-recipes"), "check", "--no-cache"],
         }
-        timed(commands["build"], site, ROOT)  # fills the chart cache
+        timed(commands["build"], site, PYTHONPATH=str(ROOT))  # fills the chart cache
         print(f"{options.pages} seed pages; A = {options.before}, B = the working tree")
         print(f"{options.runs} pairs, medians (min - max)")
         for name, command in commands.items():
             times = paired(
-                partial(timed, command, site, worktree),
-                partial(timed, command, site, ROOT),
+                partial(timed, command, site, PYTHONPATH=str(worktree)),
+                partial(timed, command, site, PYTHONPATH=str(ROOT)),
                 options.runs,
             )
             a, b = statistics.median(times.a), statistics.median(times.b)

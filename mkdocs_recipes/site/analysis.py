@@ -15,13 +15,13 @@ import yaml
 
 from ..checks.api_versions import check_api_versions
 from ..checks.yaml_syntax import check_yaml_syntax
-from ..report.findings import Finding, Severity
 from ..flux.settings import FluxSettings
-from ..pages.fragments import YamlBlock, merge_values, read_yaml_block
-from ..recipe.frontmatter import FrontMatter, front_matter_text, read_front_matter
-from ..pages.included_files import IncludedFile, IncludeFolders
 from ..pages.blocks import CodeBlock, code_blocks
+from ..pages.fragments import YamlBlock, merge_values, read_yaml_block
+from ..pages.included_files import IncludedFile, IncludeFolders
+from ..recipe.frontmatter import FrontMatter, front_matter_text, read_front_matter
 from ..recipe.keys import CHART_KEYS, declares_recipe, mentions_own_keys
+from ..report.findings import Finding, Severity
 from ..report.severities import LevelProblem, apply_levels, read_levels
 
 if TYPE_CHECKING:

@@ -540,7 +540,11 @@ def expires(resolver: ChartResolver, index_ttl: float) -> float:
 
 
 def for_site(
-    recorded: Recorded | None, engine: RecipeEngine, config_file: Path, offline: bool, baseline: bool
+    recorded: Recorded | None,
+    engine: RecipeEngine,
+    config_file: Path,
+    offline: bool,
+    baseline: bool,
 ) -> CheckCache | None:
     """The check cache of the site, when this check uses one (`recorded`: what it reads so
     far) and the site has a cache folder (not with `cache: false`)."""

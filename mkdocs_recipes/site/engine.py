@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analysis import PageState, analyse_page, read_page_head
-from ..report.baseline import Baseline, BaselineError
+from ..base.inputs import probed
 from ..checks.api_versions import check_template_text
-from .options import SiteOptions
-from ..report.findings import Finding, Severity, display_path
 from ..flux.settings import FluxSettings
 from ..pages.included_files import IncludeFolders
-from ..base.inputs import probed
+from ..report.baseline import Baseline, BaselineError
+from ..report.findings import Finding, Severity, display_path
+from ..report.severities import apply_levels, read_levels
+from .analysis import PageState, analyse_page, read_page_head
+from .options import SiteOptions
 from .project import (
     SettingsError,
     chart_key,
@@ -31,7 +32,6 @@ from .project import (
     resolver_settings,
     settings_problem,
 )
-from ..report.severities import apply_levels, read_levels
 
 if TYPE_CHECKING:
     from ..charts.lockfile import Lockfile
@@ -288,8 +288,8 @@ class RecipeEngine:
         compares it. None when one of them came from a failed download: another run may
         not meet that failure, so nothing that depends on it is kept. (The resolver
         remembers what it read: asked again in one run, it answers from memory.)"""
-        from .check_cache import chart_id, digest_of
         from ..checks.values_url import fetched_link
+        from .check_cache import chart_id, digest_of
 
         assert self.resolver is not None
         key = chart_key(recipe)

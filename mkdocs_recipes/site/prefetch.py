@@ -20,8 +20,8 @@ from ..charts.fetch import host_of
 from ..charts.mirrors import apply_mirrors
 from ..charts.resolver import ChartResolver
 from ..charts.values_url import known_non_values_page, raw_url
-from .project import chart_key
 from ..recipe.model import Recipe
+from .project import chart_key
 
 log = logging.getLogger("mkdocs.plugins.recipes.prefetch")
 

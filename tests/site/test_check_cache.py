@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.sites import copy_site
 from support.paths import TESTS
+from support.sites import copy_site
 
 SITE = TESTS / "check_site"
 

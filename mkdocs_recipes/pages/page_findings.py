@@ -58,7 +58,9 @@ def mark_blocks(markdown: str, source: str, findings: list[Finding]) -> MarkedPa
     offset = front_matter_lines(source, markdown) if lines_with_findings else None
     if offset is None:
         return MarkedPage(markdown)
-    lines = markdown.split("\n")
+    # Lines as the blocks count them, and as Python-Markdown reads them: a lone `\r` ends
+    # a line too (else a marker lands lines after its block, amid what follows it).
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     marked = MarkedPage(markdown)
     inserts: list[tuple[int, str]] = []
     for number, block in enumerate(code_blocks(markdown, first_line=offset + 1)):

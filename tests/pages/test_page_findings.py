@@ -78,6 +78,20 @@ def test_each_finding_follows_its_block_at_the_block_indent() -> None:
     assert out.index("Last line.") > second
 
 
+def test_a_lone_carriage_return_in_a_block_does_not_move_its_finding() -> None:
+    """Python-Markdown reads a lone `\\r` as a line break, and so do the block's line
+    numbers: the finding still follows the closing fence, and what the page writes after
+    the block stays outside the finding's box (fuzzing found it inside)."""
+    source = SOURCE.replace("a: 1\n", "a: 1\rx: 0\n")
+    markdown = source.split("---\n", 2)[2]
+    findings = [finding(10, message="`x` is not a value")]
+    marked = mark_blocks(markdown, source, findings)
+    out = show_findings(marked.markdown, marked, findings).split("\n")
+    first = out.index('!!! danger "line 10: values-unknown-key"')
+    assert out[first - 2] == "```" and out[first - 3] == "b: 2"
+    assert out.index("- item") > first
+
+
 def test_the_summary_sits_under_the_first_heading_and_counts_by_severity() -> None:
     findings = [
         finding(2, "recipe-missing-key", hint="add it"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_recipes import CODES, __version__
+from support.fresh import copy_checkout
 from support.paths import ROOT
 
 
@@ -92,12 +92,7 @@ def test_the_release_artifacts_build_and_pass_twine_check(tmp_path) -> None:
     """`python -m build` makes the sdist and the wheel a release uploads, and `twine check`
     accepts their metadata (the README renders on the package index); both carry the
     version the code reports and the changelog names."""
-    source = tmp_path / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".venv", ".git", "site", "dist", "__pycache__", ".*cache"),
-    )
+    source = copy_checkout(tmp_path / "source")
     done = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(source)],
         capture_output=True,
@@ -126,3 +121,24 @@ def test_the_release_artifacts_build_and_pass_twine_check(tmp_path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("PASSED") == 2
     assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_every_module_and_include(tmp_path) -> None:
+    """Every module and packaged include of the checkout is in the wheel: an ignore
+    pattern meant for the docs site's `site/` once left the package's `site/` out."""
+    import zipfile
+
+    from support.fresh import build_wheel
+
+    wheel = build_wheel(tmp_path)
+    package = ROOT / "mkdocs_recipes"
+    wanted = {
+        f"mkdocs_recipes/{p.relative_to(package).as_posix()}"
+        for p in [*package.rglob("*.py"), *(package / "includes").iterdir()]
+        if "__pycache__" not in p.parts
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        held = set(archive.namelist())
+    assert "mkdocs_recipes/site/engine.py" in wanted
+    assert sorted(wanted - held) == []

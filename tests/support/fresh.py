@@ -12,15 +12,27 @@ from pathlib import Path
 
 from .paths import ROOT
 
+_LEFT_OUT = shutil.ignore_patterns(".venv", ".git", "dist", "__pycache__", ".*cache")
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """What a copy of the checkout leaves out: the virtual environment, Git, caches, and
+    the docs site's build output (`site/` beside mkdocs.yml, not the package's `site/`)."""
+    skipped = set(_LEFT_OUT(folder, names))
+    if Path(folder) == ROOT and "site" in names:
+        skipped.add("site")
+    return skipped
+
+
+def copy_checkout(destination: Path) -> Path:
+    """The checkout copied to `destination`, as a release or an install builds it."""
+    shutil.copytree(ROOT, destination, ignore=_left_out)
+    return destination
+
 
 def build_wheel(folder: Path) -> Path:
     """The project's wheel, built from a copy of the checkout (no .venv, no caches)."""
-    source = folder / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".venv", ".git", "site", "dist", "__pycache__", ".*cache"),
-    )
+    source = copy_checkout(folder / "source")
     run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(folder / "dist"), "."], source
     )

@@ -8,7 +8,10 @@ console script and the plugin's entry point import that version; A and B alterna
 
 * `mkdocs build` of a site of N copies of the seed recipe (offline, charts from a folder
   mirror, as benchmarks/check.py builds it);
-* `mkdocs-recipes check --no-cache` of the same site.
+* `mkdocs-recipes check --no-cache` of the same site;
+* `mkdocs-recipes check` answered from its check cache (nothing changed). A check cache
+  keeps one report a site, made by one version of the package: A and B each check their
+  own copy of the site.
 
 Run: .venv/bin/python benchmarks/versions.py --before <commit> [--pages 200] [--runs 5]
 """
@@ -46,18 +49,25 @@ def main() -> None:
             compileall.compile_dir(str(package / "mkdocs_recipes"), quiet=1)
         site = Path(tempfile.mkdtemp(prefix="bench-versions-"))
         write_site(site, options.pages, seed=True)
+        twin = Path(tempfile.mkdtemp(prefix="bench-versions-b-"))
+        write_site(twin, options.pages, seed=True)
         bin_dir = Path(sys.executable).parent
-        commands = {
-            "build": [str(bin_dir / "mkdocs"), "build", "-q"],
-            "check --no-cache": [str(bin_dir / "mkdocs-recipes"), "check", "--no-cache"],
-        }
-        timed(commands["build"], site, PYTHONPATH=str(ROOT))  # fills the chart cache
+        build = [str(bin_dir / "mkdocs"), "build", "-q"]
+        check = [str(bin_dir / "mkdocs-recipes"), "check"]
+        timed(build, site, PYTHONPATH=str(ROOT))  # fills the chart cache
         print(f"{options.pages} seed pages; A = {options.before}, B = the working tree")
         print(f"{options.runs} pairs, medians (min - max)")
-        for name, command in commands.items():
+        cases = {
+            "build": (build, site, site),
+            "check --no-cache": ([*check, "--no-cache"], site, site),
+            "check, cached": (check, site, twin),
+        }
+        timed(check, site, PYTHONPATH=str(worktree))  # A's report kept
+        timed(check, twin, PYTHONPATH=str(ROOT))  # B's
+        for name, (command, site_a, site_b) in cases.items():
             times = paired(
-                partial(timed, command, site, PYTHONPATH=str(worktree)),
-                partial(timed, command, site, PYTHONPATH=str(ROOT)),
+                partial(timed, command, site_a, PYTHONPATH=str(worktree)),
+                partial(timed, command, site_b, PYTHONPATH=str(ROOT)),
                 options.runs,
             )
             a, b = statistics.median(times.a), statistics.median(times.b)

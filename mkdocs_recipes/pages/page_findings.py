@@ -27,6 +27,8 @@ from .markup import escape_inline
 _KIND = {Severity.ERROR: "danger", Severity.WARNING: "warning"}
 _MARKER = "<!-- mkdocs-recipes: findings {number} -->"
 _MARKER_LINE = re.compile(r"^(?P<indent>[ \t]*)<!-- mkdocs-recipes: findings (?P<n>\d+) -->$", re.M)
+#: Written after a block's findings, at the block's indent.
+_END = "<!-- mkdocs-recipes: end of findings -->"
 _H1 = re.compile(r"^# .*$|^[^\n]+\n=+[ \t]*$", re.M)
 #: Findings the page shows; info findings stay in the build log.
 SHOWN = (Severity.ERROR, Severity.WARNING)
@@ -93,8 +95,13 @@ def show_findings(markdown: str, marked: MarkedPage, findings: list[Finding]) ->
 
     def replace(match: re.Match[str]) -> str:
         block_findings = by_block.get(int(match["n"]), [])
+        if not block_findings:
+            return ""
         indent = len(match["indent"].expandtabs(4))
-        return "\n\n".join(_admonition(f, indent) for f in block_findings)
+        # The comment ends the last box: what the page indents after the block (an
+        # indented code block) stays the page's, not text inside the finding.
+        end = " " * indent + _END
+        return "\n\n".join([*(_admonition(f, indent) for f in block_findings), end])
 
     markdown = _MARKER_LINE.sub(replace, markdown)
     if not shown:

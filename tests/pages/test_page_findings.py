@@ -92,6 +92,24 @@ def test_a_lone_carriage_return_in_a_block_does_not_move_its_finding() -> None:
     assert out.index("- item") > first
 
 
+def test_what_the_page_indents_after_a_block_stays_out_of_its_finding() -> None:
+    """An indented code block right after a block with a finding is the page's: shown as
+    code, not read as more text of the finding's box (where its HTML would be live)."""
+    import markdown
+
+    source = "# T\n\n```yaml\na: [\n```\n\n    <svg onload=alert(1)>\n\nEnd.\n"
+    findings = [finding(4, "yaml-syntax", message="bad")]
+    marked = mark_blocks(source, source, findings)
+    html = markdown.markdown(
+        show_findings(marked.markdown, marked, findings),
+        extensions=["admonition", "pymdownx.superfences"],
+    )
+    box = html[html.index('<p class="admonition-title">line 4') :]
+    box = box[: box.index("</div>")]
+    assert "svg" not in box
+    assert "<pre><code>&lt;svg onload=alert(1)&gt;" in html
+
+
 def test_the_summary_sits_under_the_first_heading_and_counts_by_severity() -> None:
     findings = [
         finding(2, "recipe-missing-key", hint="add it"),

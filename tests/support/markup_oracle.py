@@ -38,7 +38,9 @@ HOSTILE = (
 FINDING_TAGS = frozenset({"div", "p", "code", "ul", "li", "a", "pre", "span"})
 #: Attributes the plugin (or Python-Markdown for it) writes there.
 FINDING_ATTRIBUTES = frozenset({"class", "href", "title"})
-_SAFE_HREF = re.compile(r"^(?:https?://|#|/|\.\./|[\w.-]+/|[\w.-]+$)", re.I)
+#: http(s), or a reference within the site: absolute, to a fragment, or relative (a first
+#: segment without a colon, then a path, a fragment or a query: `page#section`).
+_SAFE_HREF = re.compile(r"^(?:https?://|#|/|\.\./|[\w.-]+(?:[/#?]|$))", re.I)
 
 
 class _Collector(HTMLParser):

@@ -38,9 +38,10 @@ HOSTILE = (
 FINDING_TAGS = frozenset({"div", "p", "code", "ul", "li", "a", "pre", "span"})
 #: Attributes the plugin (or Python-Markdown for it) writes there.
 FINDING_ATTRIBUTES = frozenset({"class", "href", "title"})
-#: http(s), or a reference within the site: absolute, to a fragment, or relative (a first
-#: segment without a colon, then a path, a fragment or a query: `page#section`).
-_SAFE_HREF = re.compile(r"^(?:https?://|#|/|\.\./|[\w.-]+(?:[/#?]|$))", re.I)
+#: http(s), or a reference within the site: a URL without a scheme, which is one without a
+#: colon before its first `/`, `?` or `#` (RFC 3986's relative reference: `page#section`,
+#: `h*a//x`, `/docs/`, `#top`).
+_SAFE_HREF = re.compile(r"^(?:https?://|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
 class _Collector(HTMLParser):

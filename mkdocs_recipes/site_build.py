@@ -202,7 +202,7 @@ def _read_pages(site: _LoadedSite, report: SiteReport, progress: Progress | None
     renderer = TagRenderer(site.macros)
     reading_once = _FrontMatterReadOnce()
     for number, file in enumerate(documentation, start=1):
-        if report.cache is None or not _reused(site, file, report):
+        if not _reused(site, file, report):
             _read_page(site, file, renderer, reading_once, report)
         if progress:
             progress("pages", number, len(documentation))

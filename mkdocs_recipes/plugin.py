@@ -241,8 +241,9 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
     def flux_settings(self) -> FluxSettings:
         return self.engine.flux
 
-    def page_state(self, page: Any) -> PageState | None:
-        """The page's analysis (done on first use in this build)."""
+    def page_state(self, page: Any, *, charts: bool = True) -> PageState | None:
+        """The page's analysis (done on first use in this build). `charts`: see
+        `RecipeEngine.page`."""
         file = getattr(page, "file", None)
         if file is None or self._engine is None:
             return None
@@ -255,7 +256,12 @@ class RecipesPlugin(BasePlugin[RecipesConfig]):
             # own page is analysed where it lives.
             return None
         return self._engine.page(
-            file.src_path, file.abs_src_path, _reader(file), self._renderer(page), _meta(page)
+            file.src_path,
+            file.abs_src_path,
+            _reader(file),
+            self._renderer(page),
+            _meta(page),
+            charts=charts,
         )
 
     def _renderer(self, page: Any):

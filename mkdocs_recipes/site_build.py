@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .plugin import RecipesPlugin
     from .site.macros_tags import TagRenderer
 
-__all__ = ["CheckedPage", "SiteCheckError", "SiteReport", "check_site"]
+__all__ = ["CheckedPage", "LoadedSite", "SiteCheckError", "SiteReport", "check_site", "load_site"]
 
 
 def check_site(
@@ -83,7 +83,7 @@ def check_site(
 
 
 @dataclass
-class _LoadedSite:
+class LoadedSite:
     """A site set up as its build sets it up, up to its pages: the configuration after
     every plugin's `config` event, our plugin (run as the pluglet's options on a site
     without it), mkdocs-macros, the other plugins, and the files the build publishes."""
@@ -94,6 +94,39 @@ class _LoadedSite:
     plugins: _SitePlugins
     pluglet_site: bool
     files: Files
+
+    def read_text(
+        self, src_path: str, text: str, *, charts: bool = True
+    ) -> tuple[CheckedPage | None, list[Finding]] | None:
+        """The page `src_path` read from `text` instead of its file (an editor's buffer),
+        as `check` reads each page: through mkdocs-macros and our analysis, with the
+        findings of that page alone at the site's levels and baseline (the baseline
+        fingerprints `text`'s lines). `charts`: off, nothing waits for a chart (what
+        needs one is left out). None when the build publishes no such page. Each call
+        reads the page afresh; the rest of the site is not read again."""
+        import copy
+
+        from mkdocs.structure.pages import Page
+
+        from .site.macros_tags import TagRenderer
+
+        file = self.files.get_file_from_path(src_path)
+        if file is None or not file.is_documentation_page():
+            return None
+        buffer = copy.copy(file)
+        buffer.content_string = text  # (the setter forgets the file on disk; put it back)
+        buffer.abs_src_path = file.abs_src_path
+        engine = self.recipes.engine
+        engine.forget(src_path, file.abs_src_path, text.split("\n"))
+        found: list[Finding] = []
+        engine.sink = self.recipes.sink = found.append
+        report = SiteReport()
+        page = Page(None, buffer, self.config)
+        with _quiet_mkdocs():
+            _read_page(
+                self, buffer, TagRenderer(self.macros), _FrontMatterReadOnce(), report, page, charts
+            )
+        return (report.pages[0] if report.pages else None), found
 
 
 def _check_site(
@@ -130,7 +163,7 @@ def _check_site(
 
 def _load(
     config_file: Path, report: SiteReport, baseline: bool, progress: Progress | None
-) -> _LoadedSite:
+) -> LoadedSite:
     """The site of `config_file` loaded and its plugins set up; SiteCheckError when that
     cannot be done (what its own build would stop on)."""
     from mkdocs.config import load_config
@@ -170,7 +203,16 @@ def _load(
     # The blog plugin hides its posts until its nav event puts them back.
     nav = plugins.nav(files, config)
     macros.on_nav(nav, config, files)
-    return _LoadedSite(config, recipes, macros, plugins, pluglet_site, files)
+    return LoadedSite(config, recipes, macros, plugins, pluglet_site, files)
+
+
+def load_site(config_file: Path, *, offline: bool = False) -> LoadedSite:
+    """The site of `config_file` set up once, for a process that reads its pages again
+    and again (the editor's language server: `LoadedSite.read_text`). SiteCheckError
+    when its own build would stop."""
+    report = SiteReport()
+    with _offline(offline), _quiet_mkdocs():
+        return _load(config_file, report, True, None)
 
 
 def _recipes_plugin(config: MkDocsConfig, config_file: Path) -> tuple[RecipesPlugin, bool]:
@@ -193,7 +235,7 @@ def _recipes_plugin(config: MkDocsConfig, config_file: Path) -> tuple[RecipesPlu
     return recipes, pluglet_site
 
 
-def _read_pages(site: _LoadedSite, report: SiteReport, progress: Progress | None) -> None:
+def _read_pages(site: LoadedSite, report: SiteReport, progress: Progress | None) -> None:
     """Each page the build publishes through our plugin and mkdocs-macros, as the build
     reads it (or taken from the check cache while its entry holds), into `report`."""
     from .site.macros_tags import TagRenderer
@@ -209,18 +251,21 @@ def _read_pages(site: _LoadedSite, report: SiteReport, progress: Progress | None
 
 
 def _read_page(
-    site: _LoadedSite,
+    site: LoadedSite,
     file: File,
     renderer: TagRenderer,
     reading_once: _FrontMatterReadOnce,
     report: SiteReport,
+    page: Page | None = None,
+    charts: bool = True,
 ) -> None:
     from mkdocs.structure.pages import Page
 
     recipes, config = site.recipes, site.config
     # The page object the nav made (a blog plugin makes its posts), as the build reads
     # it; else a new one.
-    page = file.page if isinstance(file.page, Page) else Page(None, file, config)
+    if page is None:
+        page = file.page if isinstance(file.page, Page) else Page(None, file, config)
     try:
         with reading_once:
             page.read_source(config)
@@ -236,7 +281,7 @@ def _read_page(
         )
         return
     markdown = page.markdown or ""
-    state = recipes.page_state(page)
+    state = recipes.page_state(page, charts=charts)
     # The analysis read the page once; its text serves the link checks too.
     source = state.source if state is not None else file.content_string
     rendered = renderer.renders(page)
@@ -256,7 +301,7 @@ def _read_page(
 
 
 def _rendered(
-    site: _LoadedSite,
+    site: LoadedSite,
     renderer: TagRenderer,
     page: Page,
     markdown: str,
@@ -286,7 +331,7 @@ def _rendered(
     return markdown, [finding]
 
 
-def _across_pages(site: _LoadedSite, report: SiteReport) -> None:
+def _across_pages(site: LoadedSite, report: SiteReport) -> None:
     """The checks across pages reported, and a baseline whose entries no longer match."""
     from .site.whole_site import across_pages
 
@@ -299,15 +344,17 @@ def _across_pages(site: _LoadedSite, report: SiteReport) -> None:
         site.macros.config.get("include_dir"),
         site.pluglet_site,
     )
+    before = len(report.findings)
     for finding in findings:
         recipes.report(finding)
     accepted = recipes.engine.baseline
     stale = accepted.stale_finding() if accepted is not None else None
     if stale is not None:
         recipes.report(stale)
+    report.across = report.findings[before:]
 
 
-def _reused(site: _LoadedSite, file: File, report: SiteReport) -> bool:
+def _reused(site: LoadedSite, file: File, report: SiteReport) -> bool:
     """The page `file` taken from the check cache, when its entry still holds."""
     results = report.cache
     if results is None:

@@ -327,6 +327,24 @@ def _resolve(schema: Any, root_schema: dict[str, Any]) -> Any:
     return {}
 
 
+def schema_at(schema: dict[str, Any] | None, path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The part of a chart's values.schema.json that describes the key at `path` (through
+    `$ref`, and the first of `allOf`/`anyOf`/`oneOf` that has it), or None."""
+    node: Any = _resolve(schema, schema) if schema else None
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        found = None
+        for candidate in (node, *(node.get("allOf") or []), *(node.get("anyOf") or [])):
+            candidate = _resolve(candidate, schema or {})
+            properties = candidate.get("properties") if isinstance(candidate, dict) else None
+            if isinstance(properties, dict) and key in properties:
+                found = _resolve(properties[key], schema or {})
+                break
+        node = found
+    return node if isinstance(node, dict) else None
+
+
 #: Schema nodes read per chart, at most: `$ref` and `allOf` can make a small schema stand
 #: for an exponential tree.
 SCHEMA_BUDGET = 50_000

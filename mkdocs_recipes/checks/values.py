@@ -85,6 +85,17 @@ def check_values_blocks(
     return [f for f in findings if f.code != "values-schema-unchecked"] + unchecked[:1]
 
 
+def block_anchor(block: YamlBlock, model: ValuesModel) -> tuple[tuple[str, ...] | None, bool]:
+    """Where the values check reads a values block in `model`'s tree (the path its top
+    keys sit at; None: the block is not read key by key), and whether it wraps them in
+    `values:` (the editor completes keys there)."""
+    if block.error is not None or not block.is_values:
+        return None, False
+    root = _fragment_node(block)
+    wrapped = root is not block.documents[0].node
+    return _anchor(root, model, _Context(model, block, ""), False), wrapped
+
+
 def _indent(block: YamlBlock) -> int | None:
     """The column a block's keys start at (None when it is wrapped in `values:`, which says
     where it goes whatever its indentation)."""

@@ -14,6 +14,7 @@ from .common import echo
 from .export import export
 from .includes import includes
 from .lock import lock
+from .lsp import lsp
 from .outdated import outdated
 from .renovate import renovate
 
@@ -33,7 +34,7 @@ def main() -> None:
     set_wait_notice(lambda text: echo(text, err=True))
 
 
-for command in (lock, includes, check, export, outdated, renovate):
+for command in (lock, includes, check, export, outdated, renovate, lsp):
     main.add_command(command)
 
 

@@ -11,6 +11,7 @@ import click
 
 from ..base.plain_text import visible, visible_lines, without_credentials
 from ..report.findings import Finding, Severity, display_path
+from ..site.engines import CONFIG_NAMES
 from . import lazy_modules, regex_cache
 
 if TYPE_CHECKING:
@@ -79,7 +80,6 @@ class Site:
 
 #: The names a site's configuration may have, in the order ProperDocs looks for them
 #: (MkDocs itself knows the last two; a ProperDocs site has `properdocs.yml`).
-CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
 
 
 def site_config(config_file: Path | None) -> Path:

@@ -82,10 +82,7 @@ class Baseline:
     def key(self, finding: Finding) -> Key:
         file = Path(finding.path)
         absolute = file if file.is_absolute() else Path.cwd() / file
-        try:
-            relative = Path(os.path.relpath(absolute, self.root)).as_posix()
-        except ValueError:
-            relative = absolute.as_posix()
+        relative = self.key_path(absolute)
         return finding.code, relative, fingerprint(finding.code, self._line(absolute, finding.line))
 
     def _line(self, file: Path, line: int) -> str:
@@ -97,6 +94,24 @@ class Baseline:
                 lines = []
             self._lines[file] = lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def forget(self, file: Path, lines: list[str] | None = None) -> None:
+        """Match `file`'s findings again from the start, against `lines` (its text now,
+        as an editor holds it) or, without them, the file as it is on disk."""
+        absolute = file if file.is_absolute() else Path.cwd() / file
+        for key in [key for key in self.matched if key[1] == self.key_path(absolute)]:
+            del self.matched[key]
+        if lines is None:
+            self._lines.pop(absolute, None)
+        else:
+            self._lines[absolute] = lines
+
+    def key_path(self, absolute: Path) -> str:
+        """How the baseline names the file at `absolute`: relative to the site's root."""
+        try:
+            return Path(os.path.relpath(absolute, self.root)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
 
     def match(self, finding: Finding) -> bool:
         """Whether `finding` is one the baseline accepts (each entry matches once)."""
@@ -150,6 +165,53 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
         }
         for key in sorted(counts, key=lambda k: (k[1], first_line[k], k[0]))
     ]
+    _write_entries(path, entries)
+    return sum(counts.values())
+
+
+def accept_finding(path: Path, root: Path, finding: Finding, line_text: str) -> None:
+    """Add one finding to the baseline at `path` (made when there is none), as it stands
+    on a line reading `line_text` (the editor's buffer, which may not be saved yet). The
+    other entries are kept as they are; BaselineError when the file is not a baseline."""
+    existing = Baseline.load(path, root)
+    helper = Baseline(path, root)
+    file = Path(finding.path)
+    key = (
+        finding.code,
+        helper.key_path(file if file.is_absolute() else Path.cwd() / file),
+        fingerprint(finding.code, line_text),
+    )
+    entries: list[dict[str, object]] = []
+    if existing is not None:
+        data = json.loads(read_text(path, MAX_BYTES, encoding="utf-8"))
+        entries = [entry for entry in data["findings"] if isinstance(entry, dict)]
+    for entry in entries:
+        if (entry.get("code"), entry.get("path"), entry.get("fingerprint")) == key:
+            count = entry.get("count", 1)
+            entry["count"] = (count if isinstance(count, int) else 1) + 1
+            break
+    else:
+        entries.append(
+            {
+                "path": key[1],
+                "code": key[0],
+                "fingerprint": key[2],
+                "count": 1,
+                "line": finding.line,
+            }
+        )
+    entries.sort(
+        key=lambda entry: (str(entry.get("path")), _line_of(entry), str(entry.get("code")))
+    )
+    _write_entries(path, entries)
+
+
+def _line_of(entry: dict[str, object]) -> int:
+    line = entry.get("line")
+    return line if isinstance(line, int) else 0
+
+
+def _write_entries(path: Path, entries: list[dict[str, object]]) -> None:
     lines = ",\n".join("    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
     text = (
         '{\n  "version": 1,\n  "tool": "mkdocs-recipes",\n'
@@ -161,4 +223,3 @@ def write_baseline(path: Path, root: Path, findings: Iterable[Finding]) -> int:
     from ..base.writing import atomic_write
 
     atomic_write(path, text.encode("utf-8"), mode=0o644)
-    return sum(counts.values())

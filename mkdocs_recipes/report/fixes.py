@@ -99,7 +99,7 @@ def plan_fixes(
         if rejected:
             plan.refused.append((finding, rejected))
             continue
-        changed = _fixed_line(lines[index], finding.fix.kind, finding.fix.old, finding.fix.new)
+        changed = fixed_line(lines[index], finding.fix.kind, finding.fix.old, finding.fix.new)
         if changed is None:
             continue
         lines[index] = changed
@@ -122,7 +122,7 @@ def _rejected(fix: Fix, crds: ObjectSchemas | None) -> list[str]:
     return crds.problems_of({**body, "apiVersion": fix.new}, partial=True)
 
 
-def _fixed_line(line: str, kind: str, old: str, new: str) -> str | None:
+def fixed_line(line: str, kind: str, old: str, new: str) -> str | None:
     """`line` with the one occurrence of `old` the fix is about replaced (None: there is
     not exactly one)."""
     if kind == "api":

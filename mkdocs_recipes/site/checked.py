@@ -85,6 +85,9 @@ def shown(file: File) -> str:
 @dataclass
 class SiteReport:
     findings: list[Finding] = field(default_factory=list)
+    #: Those of `findings` the checks across pages made (links, recipes against each
+    #: other, a stale baseline): what a page's own analysis cannot tell.
+    across: list[Finding] = field(default_factory=list)
     pages: list[CheckedPage] = field(default_factory=list)
     #: The recipes engine the pages were analysed with (its resolver, Flux settings).
     engine: RecipeEngine | None = None

@@ -253,10 +253,14 @@ class RecipeEngine:
         read: Callable[[], str],
         render: Render | None,
         meta: dict[str, Any] | None = None,
+        *,
+        charts: bool = True,
     ) -> PageState:
         """The analysed page `key` (its path in docs_dir), analysed on first use; `file`
         is its file on disk (for the paths findings show). `meta`: the page's front-matter
-        as MkDocs read it from that source (analysis.read_page_head), if it did."""
+        as MkDocs read it from that source (analysis.read_page_head), if it did.
+        `charts`: resolve the recipe's chart (off: everything but what needs the chart,
+        as with `resolve_charts: false`; the editor's first look while it is fetched)."""
         state = self.pages.get(key)
         if state is not None:
             return state
@@ -267,12 +271,12 @@ class RecipeEngine:
             # The site generator reports unreadable files itself.
             source = None
         session = self.session
-        fingerprint = (path, source, self.generation)
+        fingerprint = (path, source, self.generation, charts)
         kept = session.pages.get(key) if session is not None else None
         if kept is not None and kept[0] == fingerprint:
             state = kept[1]  # unchanged since the last build: its findings still hold
         else:
-            state = self._analyse(path, source, render, meta)
+            state = self._analyse(path, source, render, meta, charts)
             if session is not None:
                 session.pages[key] = (fingerprint, state)
                 session.analysed.append(key)
@@ -334,8 +338,24 @@ class RecipeEngine:
             self.report(finding)
         return state
 
+    def forget(self, key: str, file: str | None, lines: list[str] | None = None) -> None:
+        """Forget the page `key` (its analysis, the findings reported for it, the baseline
+        entries it matched), to analyse it again from a new text (the editor's buffer).
+        `lines`: that text's lines, which the baseline then fingerprints."""
+        self.pages.pop(key, None)
+        path = display_path(file) if file else key
+        self._reported = {reported for reported in self._reported if reported[0] != path}
+        self.by_path.pop(path, None)
+        if self.baseline is not None:
+            self.baseline.forget(Path(path), lines)
+
     def _analyse(
-        self, path: str, source: str | None, render: Render | None, meta: dict[str, Any] | None
+        self,
+        path: str,
+        source: str | None,
+        render: Render | None,
+        meta: dict[str, Any] | None,
+        charts: bool = True,
     ) -> PageState:
         if source is None:
             return PageState(path=path, source="", settings=self.flux)
@@ -345,7 +365,7 @@ class RecipeEngine:
                 path,
                 self.flux,
                 # Only a recipe (`helm_chart_name` is required) resolves a chart.
-                self.resolver if "helm_chart_name" in source else None,
+                self.resolver if charts and "helm_chart_name" in source else None,
                 self.levels,
                 render,
                 fetch_values_url=self.options.check_values_url,

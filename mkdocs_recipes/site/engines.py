@@ -15,6 +15,8 @@ from pathlib import Path
 
 #: Configuration names only ProperDocs reads.
 PROPERDOCS_NAMES = ("properdocs.yml", "properdocs.yaml")
+#: A site's configuration file, in the order `properdocs build` looks for one.
+CONFIG_NAMES = (*PROPERDOCS_NAMES, "mkdocs.yml", "mkdocs.yaml")
 
 
 def is_installed(name: str) -> bool:

@@ -1,0 +1,34 @@
+"""`mkdocs-recipes lsp`: the language server, for editors (over stdin and stdout)."""
+
+from __future__ import annotations
+
+import click
+
+from .common import UsageProblem
+
+
+@click.command()
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Resolve charts from the cache and the lockfile only (no network).",
+)
+def lsp(offline: bool) -> None:
+    """Run the language server on stdin and stdout, for an editor's LSP client.
+
+    It works on the site whose mkdocs.yml or properdocs.yml is the nearest above each
+    open page: the page's findings as you type, the chart's values keys completed, their
+    comments and defaults on hover, fixes and "accept in the baseline" as code actions,
+    and go to definition (a values key's line in the chart, a link's page). Needs the
+    `lsp` extra: pip install 'mkdocs-recipes[lsp]'.
+    """
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        raise UsageProblem(
+            "the language server needs pygls: pip install 'mkdocs-recipes[lsp]'"
+        ) from None
+    from ..lsp.server import serve
+
+    serve(offline=offline)

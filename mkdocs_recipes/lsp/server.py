@@ -1,0 +1,326 @@
+"""`mkdocs-recipes lsp`: the Language Server Protocol over stdio (pygls).
+
+The editor's events go to one worker thread, which analyses the newest text of each
+changed page (a keystroke re-reads one page; several keystrokes queued read it once) and
+publishes its findings. Charts are fetched on threads of their own (`sites.OpenSite`);
+the checks across pages run on save. Completion, hover, definition and code actions are
+answered from the latest analysis and the text as it is now, without waiting for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .._version import __version__
+from ..report.findings import Finding
+from . import features
+from .sites import Analysis, OpenSite, site_config_of
+
+log = logging.getLogger("mkdocs_recipes.lsp")
+
+
+class RecipesServer(LanguageServer):
+    def __init__(self, offline: bool = False) -> None:
+        super().__init__("mkdocs-recipes", __version__)
+        self.offline = offline
+        self.sites: dict[Path, OpenSite] = {}
+        self.analyses: dict[str, Analysis] = {}
+        #: From the latest check of each site on save: its findings by file, all of them
+        #: and those only the checks across pages make.
+        self.whole: dict[Path, list[Finding]] = {}
+        self.across: dict[Path, list[Finding]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.worker = _Worker(self)
+        self._told: set[str] = set()
+
+    # What the worker calls -------------------------------------------------------------
+
+    def site_of(self, file: Path) -> OpenSite | None:
+        config = site_config_of(file)
+        if config is None:
+            return None
+        config = config.resolve()
+        site = self.sites.get(config)
+        if site is None:
+            site = self.sites[config] = OpenSite(config, self.offline, self._chart_fetched)
+        return site
+
+    def _chart_fetched(self, site: OpenSite) -> None:
+        for uri in list(self.workspace.text_documents):
+            path = _path(uri)
+            if path is not None and site_config_of(path) == site.config_file:
+                self.worker.add(uri, "change")
+
+    def analyse(self, uri: str) -> None:
+        path = _path(uri)
+        document = self.workspace.text_documents.get(uri)
+        if path is None or document is None:
+            return
+        site = self.site_of(path)
+        if site is None:
+            self._tell_once(f"{path}: no mkdocs.yml or properdocs.yml above it; not checked")
+            return
+        analysis = site.analyse(path, document.source)
+        if site.problem is not None:
+            self._tell_once(f"mkdocs-recipes cannot load {site.config_file}: {site.problem}")
+        if analysis is None:
+            self.analyses.pop(uri, None)
+            self.publish(uri, [])
+            return
+        self.analyses[uri] = analysis
+        self.publish(uri, analysis.findings + self.across.get(path.resolve(), []))
+
+    def check_site(self, uri: str) -> None:
+        """The whole site of `uri` checked (on save): every file's findings published."""
+        path = _path(uri)
+        site = self.site_of(path) if path is not None else None
+        if site is None or site.loaded() is None:
+            return
+        before = set(self.whole)
+        whole, across = site.whole_site()
+        self.whole.update(whole)
+        self.across.update(across)
+        for file in before - set(whole):
+            if site.root in file.parents:
+                self.whole.pop(file, None)
+                self.across.pop(file, None)
+        open_files = {_path(u): u for u in self.analyses}
+        for file in set(whole) | before:
+            if site.root not in file.parents:
+                continue
+            opened = open_files.get(file)
+            if opened is not None:
+                analysis = self.analyses[opened]
+                self.publish(opened, analysis.findings + self.across.get(file, []))
+            else:
+                self.publish(file.as_uri(), self.whole.get(file, []))
+
+    def publish(self, uri: str, findings: list[Finding]) -> None:
+        document = self.workspace.text_documents.get(uri)
+        if document is not None:
+            lines = document.source.split("\n")
+        else:
+            path = _path(uri)
+            try:
+                lines = path.read_text(encoding="utf-8").split("\n") if path else []
+            except (OSError, UnicodeDecodeError):
+                lines = []
+        diagnostics = [features.diagnostic(finding, lines) for finding in findings]
+        params = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+        self.on_loop(self.text_document_publish_diagnostics, params)
+
+    def on_loop(self, call: Any, *arguments: Any) -> None:
+        """Run `call` on the server's event loop (what writes to the client)."""
+        if self.loop is None:
+            call(*arguments)
+        else:
+            self.loop.call_soon_threadsafe(call, *arguments)
+
+    def _tell_once(self, message: str) -> None:
+        if message in self._told:
+            return
+        self._told.add(message)
+        self.on_loop(
+            self.window_log_message,
+            lsp.LogMessageParams(type=lsp.MessageType.Warning, message=message),
+        )
+
+    def report_failure(self, what: str) -> None:
+        """A defect of ours: the editor's log says what, the server goes on."""
+        self.on_loop(
+            self.window_log_message,
+            lsp.LogMessageParams(
+                type=lsp.MessageType.Error,
+                message=f"mkdocs-recipes: {what} failed; please report it:\n"
+                + traceback.format_exc(),
+            ),
+        )
+
+    # Requests ----------------------------------------------------------------------------
+
+    def _at(self, uri: str) -> tuple[OpenSite | None, Analysis | None, str, Path | None]:
+        document = self.workspace.text_documents.get(uri)
+        path = _path(uri)
+        site = self.sites.get(config.resolve()) if (config := _config(path)) else None
+        return site, self.analyses.get(uri), document.source if document else "", path
+
+
+class _Worker:
+    """One thread that analyses pages, newest text first, in the order they changed."""
+
+    def __init__(self, server: RecipesServer) -> None:
+        self.server = server
+        self.pending: dict[str, str] = {}
+        self.condition = threading.Condition()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.thread: threading.Thread | None = None
+
+    def add(self, uri: str, kind: str) -> None:
+        with self.condition:
+            if self.pending.get(uri) != "save":
+                self.pending[uri] = kind
+            self.idle.clear()
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="recipes-pages", daemon=True)
+                self.thread.start()
+            self.condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.condition:
+                while not self.pending:
+                    self.idle.set()
+                    self.condition.wait()
+                uri = next(iter(self.pending))
+                kind = self.pending.pop(uri)
+            try:
+                self.server.analyse(uri)
+                if kind == "save":
+                    self.server.check_site(uri)
+            except Exception:
+                log.debug("analysing %s failed", uri, exc_info=True)
+                self.server.report_failure(f"analysing {uri}")
+
+
+def _path(uri: str) -> Path | None:
+    if not uri.startswith("file:"):
+        return None
+    path = to_fs_path(uri)
+    return Path(path) if path else None
+
+
+def _config(path: Path | None) -> Path | None:
+    return site_config_of(path) if path is not None else None
+
+
+def make_server(offline: bool = False) -> RecipesServer:
+    server = RecipesServer(offline)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: RecipesServer, params: lsp.InitializedParams) -> None:
+        ls.loop = asyncio.get_running_loop()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: RecipesServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.worker.add(params.text_document.uri, "change")
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: RecipesServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.worker.add(params.text_document.uri, "change")
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: RecipesServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.worker.add(params.text_document.uri, "save")
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: RecipesServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.analyses.pop(uri, None)
+        path = _path(uri)
+        ls.publish(uri, ls.whole.get(path.resolve(), []) if path else [])
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(trigger_characters=[" ", ":"]),
+    )
+    def completion(ls: RecipesServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        site, analysis, text, _ = ls._at(params.text_document.uri)
+        try:
+            items = features.completion(site, analysis, text, params.position)
+        except Exception:
+            ls.report_failure("completion")
+            items = []
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: RecipesServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        site, analysis, text, _ = ls._at(params.text_document.uri)
+        try:
+            return features.hover(site, analysis, text, params.position)
+        except Exception:
+            ls.report_failure("hover")
+            return None
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: RecipesServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+        site, analysis, text, path = ls._at(params.text_document.uri)
+        if path is None:
+            return None
+        try:
+            return features.definition(site, analysis, text, path, params.position)
+        except Exception:
+            ls.report_failure("definition")
+            return None
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: RecipesServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        site, analysis, text, _ = ls._at(uri)
+        if analysis is None:
+            return []
+        loaded = site.loaded() if site is not None else None
+        baseline = loaded is not None and bool(loaded.recipes.engine.options.baseline)
+        try:
+            return features.code_actions(
+                uri, text.split("\n"), analysis.findings, params.range, baseline
+            )
+        except Exception:
+            ls.report_failure("code actions")
+            return []
+
+    @server.command(features.ACCEPT_COMMAND)
+    def accept(ls: RecipesServer, *arguments: Any) -> bool:
+        """Add a finding to the site's baseline, then read its page again."""
+        uri = arguments[0] if isinstance(arguments, (list, tuple)) and arguments else None
+        if not isinstance(uri, str):
+            return False
+        site, analysis, text, path = ls._at(uri)
+        if site is None or analysis is None or path is None:
+            return False
+        finding = features.accepted(arguments, analysis.findings)
+        loaded = site.loaded()
+        if finding is None or loaded is None or not loaded.recipes.engine.options.baseline:
+            return False
+        from ..report.baseline import BaselineError, accept_finding
+
+        lines = text.split("\n")
+        line_text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        baseline = site.root / loaded.recipes.engine.options.baseline
+        import dataclasses
+
+        try:
+            accept_finding(
+                baseline, site.root, dataclasses.replace(finding, path=str(path)), line_text
+            )
+        except (BaselineError, OSError) as error:
+            ls.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Error, message=str(error))
+            )
+            return False
+        ls.worker.add(uri, "change")
+        return True
+
+    return server
+
+
+def serve(offline: bool = False) -> None:
+    """Run the server on stdin and stdout until the editor stops it. stdout carries the
+    protocol alone: what a site's plugins print goes to stderr."""
+    import sys
+
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    make_server(offline).start_io(sys.stdin.buffer, protocol_out)

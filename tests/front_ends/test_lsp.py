@@ -1,0 +1,339 @@
+"""`mkdocs-recipes lsp` end to end over stdio, with pytest-lsp's client: diagnostics as
+the page changes, completion, hover, definition, code actions, and bad input."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from support.site import Site
+
+pytestmark = pytest.mark.slow
+
+RECIPE = """---
+title: oauth2-proxy
+helm_chart_name: oauth2-proxy
+helm_chart_version: 10.7.0
+helm_chart_repo_url: https://oauth2-proxy.github.io/manifests/
+helmrelease_namespace: oauth2-proxy
+---
+
+# oauth2-proxy
+
+Set the values:
+
+```yaml
+    replicaCount: 2
+    ingress:
+      enabled: true
+```
+
+Back to [the start](index.md#home).
+"""
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "mkdocs_recipes", "lsp"])
+)
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("neovim"),
+            root_uri=tmp_path.as_uri(),
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def recipe_site(site: Site) -> Site:
+    site.page("index.md", "# Home\n\nThe start.\n")
+    site.page("proxy.md", RECIPE)
+    site.write_config()
+    return site
+
+
+async def _open(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri, "markdown", 1, text or path.read_text(encoding="utf-8"))
+        )
+    )
+    return uri
+
+
+async def _change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=version, uri=uri),
+            [lsp.TextDocumentContentChangeWholeDocument(text)],
+        )
+    )
+
+
+async def _diagnostics_until(client: LanguageClient, uri: str, wanted, seconds: float = 30):
+    """The page's diagnostics once `wanted(diagnostics)` holds (each publication read)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        found = client.diagnostics.get(uri)
+        if found is not None and wanted(found):
+            return list(found)
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            raise AssertionError(f"no such diagnostics for {uri}: {found}")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(
+                client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left
+            )
+
+
+async def _until(ask, wanted, seconds: float = 30):
+    """What `ask()` answers once `wanted(answer)` holds: the server answers from what it
+    knows, and a page's chart comes in the background."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        answer = await ask()
+        if wanted(answer) or asyncio.get_running_loop().time() > deadline:
+            return answer
+        await asyncio.sleep(0.1)
+
+
+def _codes(diagnostics) -> list[str]:
+    return sorted(str(d.code) for d in diagnostics)
+
+
+async def test_a_typo_is_a_diagnostic_at_its_key_and_goes_when_fixed(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    uri = await _open(client, page)
+    # The clean page: nothing once its chart is there.
+    await _diagnostics_until(client, uri, lambda found: not found)
+    typo = RECIPE.replace("replicaCount", "replicaCont")
+    await _change(client, uri, 2, typo)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert _codes(found) == ["values-unknown-key"]
+    (diagnostic,) = found
+    line = typo.split("\n").index("    replicaCont: 2")
+    assert diagnostic.range.start == lsp.Position(line, 4)
+    assert diagnostic.range.end == lsp.Position(line, 4 + len("replicaCont"))
+    assert diagnostic.severity == lsp.DiagnosticSeverity.Error
+    assert "replicaCount" in diagnostic.message  # the build's own hint
+    assert diagnostic.source == "mkdocs-recipes"
+
+    # Its code action: the one close key.
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri),
+            diagnostic.range,
+            lsp.CodeActionContext([diagnostic]),
+        )
+    )
+    titles = [action.title for action in actions or []]
+    assert "Change `replicaCont` to `replicaCount`" in titles
+    fix = next(a for a in actions or [] if a.title.startswith("Change"))
+    assert fix.edit is not None and fix.edit.changes is not None
+    (edit,) = fix.edit.changes[uri]
+    assert edit.new_text == "    replicaCount: 2"
+    assert "Accept [values-unknown-key] in the baseline" in titles
+
+    await _change(client, uri, 3, RECIPE)
+    await _diagnostics_until(client, uri, lambda found: not found)
+
+
+async def test_completion_offers_the_charts_keys_with_defaults_and_comments(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    uri = await _open(client, page)
+    await _diagnostics_until(client, uri, lambda found: not found)
+    typed = RECIPE.replace("      enabled: true\n", "      enabled: true\n      cl\n")
+    await _change(client, uri, 2, typed)
+    line = typed.split("\n").index("      cl")
+    result = await _until(
+        lambda: client.text_document_completion_async(
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, 8))
+        ),
+        lambda answer: bool(answer.items),
+    )
+    items = result.items if isinstance(result, lsp.CompletionList) else result or []
+    labels = {item.label for item in items}
+    # Under `ingress:`: keys with defaults, and one only shown in a comment.
+    assert {"enabled", "path", "pathType", "className", "hosts"} <= labels
+    assert "replicaCount" not in labels
+    class_name = next(item for item in items if item.label == "className")
+    assert isinstance(class_name.documentation, lsp.MarkupContent)
+    assert "ingress.className" in class_name.documentation.value
+    path_type = next(item for item in items if item.label == "pathType")
+    assert path_type.detail == "value = ImplementationSpecific"
+    assert "networking.k8s.io/v1" in path_type.documentation.value  # its comment
+
+    # At the top level of the block: the chart's top-level keys, subcharts included.
+    top = typed.split("\n").index("    ingress:")
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(top, 5))
+    )
+    items = result.items if isinstance(result, lsp.CompletionList) else result or []
+    labels = {item.label for item in items}
+    assert {"replicaCount", "ingress", "redis-ha", "config"} <= labels
+
+    # In the front-matter: the recipe's keys, and the chart's published versions.
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(2, 2))
+    )
+    items = result.items if isinstance(result, lsp.CompletionList) else result or []
+    assert {"helm_chart_version", "values_yaml_url", "flux"} <= {item.label for item in items}
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(3, 21))
+    )
+    items = result.items if isinstance(result, lsp.CompletionList) else result or []
+    versions = [item.label for item in items]
+    assert versions[:3] == ["10.7.0", "10.7.x", "^10.7.0"]
+    assert "10.6.2" in versions
+
+
+async def test_hover_and_definition_of_a_values_key_and_a_link(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    uri = await _open(client, page)
+    await _diagnostics_until(client, uri, lambda found: not found)
+    lines = RECIPE.split("\n")
+    replicas = lines.index("    replicaCount: 2")
+    hover = await _until(
+        lambda: client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(replicas, 6))
+        ),
+        lambda answer: answer is not None,
+    )
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert "`replicaCount`** in oauth2-proxy 10.7.0" in hover.contents.value
+    assert "Default:\n```yaml\n1\n```" in hover.contents.value
+
+    version = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(3, 5))
+    )
+    assert version is not None and isinstance(version.contents, lsp.MarkupContent)
+    assert "Resolves to **oauth2-proxy 10.7.0**" in version.contents.value
+    assert "The newest release is **10.7.0** (this one)." in version.contents.value
+
+    target = await client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(replicas, 6))
+    )
+    assert isinstance(target, lsp.Location)
+    copy = Path(target.uri.removeprefix("file://"))
+    values = copy.read_text(encoding="utf-8").split("\n")
+    assert values[target.range.start.line].startswith("replicaCount:")
+    assert not copy.stat().st_mode & 0o222  # read-only
+
+    link = lines.index("Back to [the start](index.md#home).")
+    target = await client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(link, 12))
+    )
+    assert isinstance(target, lsp.Location)
+    assert target.uri == (recipe_site.root / "docs" / "index.md").as_uri()
+    assert target.range.start.line == 0
+
+
+async def test_accept_in_the_baseline_turns_the_finding_into_info(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    typo = RECIPE.replace("replicaCount", "replicaCont")
+    page.write_text(typo, encoding="utf-8")
+    uri = await _open(client, page)
+    (diagnostic,) = await _diagnostics_until(client, uri, lambda found: bool(found))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri), diagnostic.range, lsp.CodeActionContext([diagnostic])
+        )
+    )
+    accept = next(a for a in actions or [] if a.title.startswith("Accept"))
+    # lsprotocol reads a CodeAction that carries a command as a bare Command whose
+    # `command` is the nested command's text (a quirk of its union; editors read the JSON).
+    command = accept.command
+    if isinstance(accept, lsp.Command) and isinstance(command, str):
+        command = lsp.Command(**ast.literal_eval(command))
+    assert isinstance(command, lsp.Command)
+    assert command.command == "mkdocs-recipes.acceptFinding"
+    done = await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command.command, command.arguments)
+    )
+    assert done is True
+    baseline = json.loads((recipe_site.root / "recipes-baseline.json").read_text())
+    assert [(e["path"], e["code"]) for e in baseline["findings"]] == [
+        ("docs/proxy.md", "values-unknown-key")
+    ]
+    found = await _diagnostics_until(
+        client, uri, lambda found: bool(found) and found[0].severity != lsp.DiagnosticSeverity.Error
+    )
+    assert found[0].severity == lsp.DiagnosticSeverity.Information
+    # `check` agrees: the finding is accepted, the site passes.
+    done_check = recipe_site.run("mkdocs_recipes", "check")
+    assert done_check.returncode == 0, done_check.output
+
+
+async def test_checks_across_pages_run_on_save(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    broken = RECIPE.replace("index.md#home", "index.md#nowhere")
+    page.write_text(broken, encoding="utf-8")
+    uri = await _open(client, page, broken)
+    await _diagnostics_until(client, uri, lambda found: not found)  # a page's own: none
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    # Both need the other pages: the anchor of index.md, and a page that makes the
+    # recipe's namespace (none does).
+    assert _codes(found) == ["link-anchor-missing", "recipe-namespace-missing"]
+    link = next(d for d in found if d.code == "link-anchor-missing")
+    assert link.range.start.line == broken.split("\n").index(
+        "Back to [the start](index.md#nowhere)."
+    )
+
+
+async def test_bad_input_gets_a_diagnostic_or_nothing(client, recipe_site, tmp_path_factory):
+    docs = recipe_site.root / "docs"
+    # A page that is not a recipe, with an example that is not YAML.
+    prose = docs / "prose.md"
+    prose.write_text("# Prose\n\n```yaml\nkey: [unclosed\n```\n", encoding="utf-8")
+    uri = await _open(client, prose)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert _codes(found) == ["yaml-syntax"]
+    # A broken front-matter.
+    broken = docs / "broken.md"
+    broken.write_text("---\ntitle: [oops\nhelm_chart_name: x\n---\n# B\n", encoding="utf-8")
+    uri = await _open(client, broken)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert "front-matter-unparsable" in _codes(found)
+    # A chart whose host cannot be reached: said at its key, once fetched.
+    away = docs / "away.md"
+    away.write_text(
+        RECIPE.replace("https://oauth2-proxy.github.io/manifests/", "https://127.0.0.1:9/"),
+        encoding="utf-8",
+    )
+    uri = await _open(client, away)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert _codes(found) == ["chart-unavailable"]
+    assert found[0].range.start.line == 4
+    # A file of the site's folder outside docs_dir, and one outside any site: nothing,
+    # and the server goes on.
+    beside = recipe_site.root / "notes" / "note.md"
+    beside.parent.mkdir()
+    beside.write_text("# Note\n\n```yaml\nkey: [unclosed\n```\n", encoding="utf-8")
+    await _open(client, beside)
+    outside = tmp_path_factory.mktemp("elsewhere") / "note.md"
+    outside.write_text("# Note\n\n```yaml\nkey: [unclosed\n```\n", encoding="utf-8")
+    await _open(client, outside)
+    result = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(outside.as_uri()), lsp.Position(3, 1))
+    )
+    assert result is None
+    assert not client.diagnostics.get(outside.as_uri())
+    assert not client.diagnostics.get(beside.as_uri())
+    # Still answering for the site's pages.
+    page = docs / "proxy.md"
+    uri = await _open(client, page)
+    await _diagnostics_until(client, uri, lambda found: not found)
+    assert not [m for m in client.log_messages if m.type == lsp.MessageType.Error]

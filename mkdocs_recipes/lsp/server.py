@@ -19,6 +19,7 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace.position_codec import PositionCodec
 
 from .._version import __version__
 from ..report.findings import Finding
@@ -114,7 +115,12 @@ class RecipesServer(LanguageServer):
                 lines = path.read_text(encoding="utf-8").split("\n") if path else []
             except (OSError, UnicodeDecodeError):
                 lines = []
-        diagnostics = [features.diagnostic(finding, lines) for finding in findings]
+        codec = document.position_codec if document is not None else PositionCodec()
+        diagnostics = []
+        for finding in findings:
+            shown = features.diagnostic(finding, lines)
+            shown.range = _to_client(codec, lines, shown.range)
+            diagnostics.append(shown)
         params = lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
         self.on_loop(self.text_document_publish_diagnostics, params)
 
@@ -152,6 +158,33 @@ class RecipesServer(LanguageServer):
         path = _path(uri)
         site = self.sites.get(config.resolve()) if (config := _config(path)) else None
         return site, self.analyses.get(uri), document.source if document else "", path
+
+    def codec(self, uri: str) -> PositionCodec:
+        document = self.workspace.text_documents.get(uri)
+        return document.position_codec if document is not None else PositionCodec()
+
+
+# Positions: the protocol counts UTF-16 code units (unless the client chose otherwise); the
+# features count Python characters, on lines split at "\n" as the analysis splits them.
+
+
+def _from_client(codec: PositionCodec, text: str, position: lsp.Position) -> lsp.Position:
+    lines = text.split("\n")
+    if position.line >= len(lines):
+        return lsp.Position(max(len(lines) - 1, 0), 0)
+    found = codec.position_from_client_units(lines, position)
+    return lsp.Position(found.line, min(found.character, len(lines[found.line])))
+
+
+def _to_client(codec: PositionCodec, lines: list[str], span: lsp.Range) -> lsp.Range:
+    if not lines:
+        return span
+    ends = []
+    for point in (span.start, span.end):
+        number = min(point.line, len(lines) - 1)
+        character = codec.client_num_units(lines[number][: point.character])
+        ends.append(lsp.Position(number, character))
+    return lsp.Range(ends[0], ends[1])
 
 
 class _Worker:
@@ -234,9 +267,15 @@ def make_server(offline: bool = False) -> RecipesServer:
         lsp.CompletionOptions(trigger_characters=[" ", ":"]),
     )
     def completion(ls: RecipesServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-        site, analysis, text, _ = ls._at(params.text_document.uri)
+        uri = params.text_document.uri
+        site, analysis, text, _ = ls._at(uri)
+        codec, lines = ls.codec(uri), text.split("\n")
         try:
-            items = features.completion(site, analysis, text, params.position)
+            position = _from_client(codec, text, params.position)
+            items = features.completion(site, analysis, text, position)
+            for item in items:
+                if isinstance(item.text_edit, lsp.TextEdit):
+                    item.text_edit.range = _to_client(codec, lines, item.text_edit.range)
         except Exception:
             ls.report_failure("completion")
             items = []
@@ -244,20 +283,27 @@ def make_server(offline: bool = False) -> RecipesServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: RecipesServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        site, analysis, text, _ = ls._at(params.text_document.uri)
+        uri = params.text_document.uri
+        site, analysis, text, _ = ls._at(uri)
+        codec = ls.codec(uri)
         try:
-            return features.hover(site, analysis, text, params.position)
+            found = features.hover(site, analysis, text, _from_client(codec, text, params.position))
+            if found is not None and found.range is not None:
+                found.range = _to_client(codec, text.split("\n"), found.range)
+            return found
         except Exception:
             ls.report_failure("hover")
             return None
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: RecipesServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        site, analysis, text, path = ls._at(params.text_document.uri)
+        uri = params.text_document.uri
+        site, analysis, text, path = ls._at(uri)
         if path is None:
             return None
         try:
-            return features.definition(site, analysis, text, path, params.position)
+            position = _from_client(ls.codec(uri), text, params.position)
+            return features.definition(site, analysis, text, path, position)
         except Exception:
             ls.report_failure("definition")
             return None
@@ -273,10 +319,15 @@ def make_server(offline: bool = False) -> RecipesServer:
             return []
         loaded = site.loaded() if site is not None else None
         baseline = loaded is not None and bool(loaded.recipes.engine.options.baseline)
+        lines, codec = text.split("\n"), ls.codec(uri)
         try:
-            return features.code_actions(
-                uri, text.split("\n"), analysis.findings, params.range, baseline
-            )
+            actions = features.code_actions(uri, lines, analysis.findings, params.range, baseline)
+            for action in actions:
+                for edit in (action.edit.changes or {}).get(uri, []) if action.edit else []:
+                    edit.range = _to_client(codec, lines, edit.range)
+                for shown in action.diagnostics or []:
+                    shown.range = _to_client(codec, lines, shown.range)
+            return actions
         except Exception:
             ls.report_failure("code actions")
             return []

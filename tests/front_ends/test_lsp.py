@@ -15,37 +15,17 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from support.editor import RECIPE
 from support.site import Site
 
 pytestmark = pytest.mark.slow
-
-RECIPE = """---
-title: oauth2-proxy
-helm_chart_name: oauth2-proxy
-helm_chart_version: 10.7.0
-helm_chart_repo_url: https://oauth2-proxy.github.io/manifests/
-helmrelease_namespace: oauth2-proxy
----
-
-# oauth2-proxy
-
-Set the values:
-
-```yaml
-    replicaCount: 2
-    ingress:
-      enabled: true
-```
-
-Back to [the start](index.md#home).
-"""
 
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(server_command=[sys.executable, "-m", "mkdocs_recipes", "lsp"])
 )
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    await lsp_client.initialize_session(
+    lsp_client.initialized = await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities("neovim"),
             root_uri=tmp_path.as_uri(),
@@ -337,3 +317,41 @@ async def test_bad_input_gets_a_diagnostic_or_nothing(client, recipe_site, tmp_p
     uri = await _open(client, page)
     await _diagnostics_until(client, uri, lambda found: not found)
     assert not [m for m in client.log_messages if m.type == lsp.MessageType.Error]
+
+
+async def test_positions_count_utf16_code_units(client, recipe_site):
+    """Columns are counted in the units the server and the client agreed on (UTF-8 with
+    Neovim's capabilities, UTF-16 by default): a key after an emoji is shown where the
+    editor has it."""
+    page = recipe_site.root / "docs" / "proxy.md"
+    line_text = '    ingress: {annotations: {a: "😀"}, enabld: true}'
+    text = RECIPE.replace("    ingress:\n      enabled: true\n", line_text + "\n")
+    uri = await _open(client, page, text)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert _codes(found) == ["values-unknown-key"]
+    before = line_text[: line_text.index("enabld")]
+    encoding = client.initialized.capabilities.position_encoding
+    assert encoding == lsp.PositionEncodingKind.Utf8
+    start = len(before.encode("utf-8"))  # the emoji counts 4
+    assert found[0].range.start.character == start == len(before) + 3
+    assert found[0].range.end.character == start + len("enabld")
+    # A fix edits its whole line, whose end is counted the same way.
+    typo = "    replicaCont: 2  # 😀 two"
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version=2, uri=uri),
+            [lsp.TextDocumentContentChangeWholeDocument(text.replace("    replicaCount: 2", typo))],
+        )
+    )
+    found = await _diagnostics_until(client, uri, lambda found: len(found) == 2)
+    first = next(d for d in found if "replicaCont" in d.message)
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri), first.range, lsp.CodeActionContext([first])
+        )
+    )
+    fix = next(a for a in actions or [] if a.title == "Change `replicaCont` to `replicaCount`")
+    assert fix.edit is not None and fix.edit.changes is not None
+    (edit,) = fix.edit.changes[uri]
+    assert edit.range.end.character == len(typo.encode("utf-8"))
+    assert edit.new_text == typo.replace("replicaCont", "replicaCount")

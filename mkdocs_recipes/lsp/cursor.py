@@ -38,6 +38,8 @@ class YamlPlace:
     #: The region's lines, with the cursor's line left out, for a parse that must not
     #: trip on what is being typed.
     others: str
+    #: The keys already written beside the cursor's (same mapping, other lines).
+    siblings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,26 @@ def yaml_place(region: Region, line: int, character: int) -> YamlPlace:
         typed,
         "[]" in parents,
         others,
+        _siblings(region.lines, index, own),
     )
+
+
+def _siblings(lines: list[str], index: int, own: int) -> frozenset[str]:
+    """The keys at column `own` of the mapping holding line `index` (that line aside)."""
+    found: set[str] = set()
+    for step in (-1, 1):
+        number = index + step
+        while 0 <= number < len(lines):
+            entries = _entries(lines[number])
+            if entries:
+                depth, name, _ = entries[0]
+                if depth < own or (depth == own and name == "[]"):
+                    break
+                for column, key, _ in entries:
+                    if column == own and key not in ("", "[]"):
+                        found.add(key)
+            number += step
+    return frozenset(found)
 
 
 def _entries(text: str) -> list[tuple[int, str, int]]:

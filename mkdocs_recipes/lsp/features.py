@@ -70,7 +70,7 @@ def completion(
     docs = children(model, path)
     if docs is None:
         return []
-    return [_key_item(doc, replace, model) for doc in docs]
+    return [_key_item(doc, replace, model) for doc in docs if doc.path[-1] not in place.siblings]
 
 
 def _typed_range(line: str, position: lsp.Position) -> lsp.Range:
@@ -94,6 +94,7 @@ def _front_matter_items(
                 text_edit=lsp.TextEdit(replace, key + ":" + ("" if key == "flux" else " ")),
             )
             for key, about in RECIPE_KEYS.items()
+            if key not in place.siblings
         ]
     if place.parents == ("flux",) and place.on_key:
         defaults = FluxSettings()
@@ -105,6 +106,7 @@ def _front_matter_items(
                 text_edit=lsp.TextEdit(replace, name + ": "),
             )
             for name in FluxSettings._fields
+            if name not in place.siblings
         ]
     if place.parents == () and place.key == "helm_chart_version" and not place.on_key:
         return _version_items(site, analysis, replace)

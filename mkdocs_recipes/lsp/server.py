@@ -370,8 +370,14 @@ def make_server(offline: bool = False) -> RecipesServer:
 def serve(offline: bool = False) -> None:
     """Run the server on stdin and stdout until the editor stops it. stdout carries the
     protocol alone: what a site's plugins print goes to stderr."""
+    import os
     import sys
 
+    from ..site.project import OFFLINE_ENV
+
+    if offline:
+        # For every site and chart of this process, as `check --offline` does for its run.
+        os.environ[OFFLINE_ENV] = "1"
     protocol_out = sys.stdout.buffer
     sys.stdout = sys.stderr
     make_server(offline).start_io(sys.stdin.buffer, protocol_out)

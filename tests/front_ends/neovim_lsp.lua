@@ -105,10 +105,14 @@ local ok, problem = pcall(function()
   step("completion")
 
   if os.getenv("RECIPES_STAY") == "1" then
-    -- For the screenshot: the cursor after `cl`, the menu open, the diagnostic shown.
-    vim.api.nvim_win_set_cursor(0, { enabled + 1, 8 })
-    vim.diagnostic.config({ virtual_text = true, signs = true, underline = true })
+    -- For the screenshot: the diagnostic shown beside its line, and the completion menu
+    -- of every key under `ingress:` on an empty line.
+    vim.diagnostic.config({ virtual_text = true, signs = true, underline = true, update_in_insert = true })
+    vim.api.nvim_buf_set_lines(buffer, enabled, enabled + 1, false, { "      " })
+    vim.api.nvim_win_set_cursor(0, { enabled + 1, 6 })
+    vim.cmd("normal! zz")
     vim.bo[buffer].omnifunc = "v:lua.vim.lsp.omnifunc"
+    vim.o.completeopt = "menuone,noinsert,preview"
     vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("A<C-x><C-o>", true, false, true), "n", false)
   end
 end)

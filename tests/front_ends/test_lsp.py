@@ -145,9 +145,11 @@ async def test_completion_offers_the_charts_keys_with_defaults_and_comments(clie
     )
     items = result.items if isinstance(result, lsp.CompletionList) else result or []
     labels = {item.label for item in items}
-    # Under `ingress:`: keys with defaults, and one only shown in a comment.
-    assert {"enabled", "path", "pathType", "className", "hosts"} <= labels
+    # Under `ingress:`: keys with defaults, and ones only shown in a comment; not those
+    # of another level, nor `enabled`, already written there.
+    assert {"path", "pathType", "className", "hosts", "labels"} <= labels
     assert "replicaCount" not in labels
+    assert "enabled" not in labels
     class_name = next(item for item in items if item.label == "className")
     assert isinstance(class_name.documentation, lsp.MarkupContent)
     assert "ingress.className" in class_name.documentation.value
@@ -162,14 +164,17 @@ async def test_completion_offers_the_charts_keys_with_defaults_and_comments(clie
     )
     items = result.items if isinstance(result, lsp.CompletionList) else result or []
     labels = {item.label for item in items}
-    assert {"replicaCount", "ingress", "redis-ha", "config"} <= labels
+    assert {"ingress", "redis-ha", "config", "image"} <= labels  # its own line's key too
+    assert "replicaCount" not in labels  # written on the line above
 
     # In the front-matter: the recipe's keys, and the chart's published versions.
     result = await client.text_document_completion_async(
         lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(2, 2))
     )
     items = result.items if isinstance(result, lsp.CompletionList) else result or []
-    assert {"helm_chart_version", "values_yaml_url", "flux"} <= {item.label for item in items}
+    labels = {item.label for item in items}
+    assert {"helm_chart_name", "values_yaml_url", "flux", "recipe_checks"} <= labels
+    assert "helm_chart_version" not in labels  # already written
     result = await client.text_document_completion_async(
         lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(3, 21))
     )

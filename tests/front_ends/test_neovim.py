@@ -56,5 +56,6 @@ def test_neovim_shows_the_diagnostic_completion_and_hover(site: Site, tmp_path: 
     assert diagnostic["severity"] == 1  # vim.diagnostic.severity.ERROR
     assert "`replicaCont` is not a key" in diagnostic["message"]
 
-    assert {"enabled", "className", "hosts", "pathType"} <= set(seen["completion"])
-    assert "replicaCount" not in seen["completion"]
+    assert {"className", "hosts", "pathType"} <= set(seen["completion"])
+    assert "replicaCount" not in seen["completion"]  # another level's
+    assert "enabled" not in seen["completion"]  # already written under `ingress:`

@@ -3,8 +3,10 @@ mkdocs-material beside it: the package's own dependencies must be enough for a b
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,12 @@ def test_the_wheel_in_a_fresh_venv_builds_a_recipe_site(tmp_path) -> None:
     assert "no findings" in run([tool, "export", "--check", "cluster"], site, env=offline)
     assert "3 recipe(s)" in run([tool, "outdated"], site, env=offline)
     assert "customManagers" in run([tool, "renovate"], site, env=offline)
+    # The language server needs the `lsp` extra: without it, the command says so.
+    assert "pygls" not in listed
+    done = subprocess.run([tool, "lsp"], cwd=site, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "pip install 'mkdocs-recipes[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def _quick_start() -> tuple[str, str, str]:
@@ -109,3 +117,37 @@ def test_the_readme_quick_start_builds_as_written_on_mkdocs_and_properdocs(tmp_p
         release = blocks.get("/podinfo/helmrelease-podinfo.yaml", "")
         assert "apiVersion: helm.toolkit.fluxcd.io/v2" in release, (engine, sorted(blocks))
         assert "kind: HelmRelease" in release and "version: 6.5.x" in release, release
+
+
+@pytest.mark.slow
+def test_the_lsp_extra_installs_a_server_that_answers(tmp_path) -> None:
+    """`pip install 'mkdocs-recipes[lsp]'` as the editor guide says, into a fresh venv:
+    the server starts and answers an editor's first request over stdio."""
+    wheel = build_wheel(tmp_path)
+    fresh = tmp_path / "fresh"
+    fresh_venv(fresh, f"mkdocs-recipes[lsp] @ {wheel.as_uri()}")
+    body = json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+    ).encode()  # fmt: skip
+    exit_body = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
+    request = b"".join(
+        b"Content-Length: %d\r\n\r\n%s" % (len(part), part) for part in (body, exit_body)
+    )
+    done = subprocess.run(
+        [str(fresh / "bin" / "mkdocs-recipes"), "lsp"],
+        input=request,
+        capture_output=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    header, _, answer = done.stdout.partition(b"\r\n\r\n")
+    assert header.startswith(b"Content-Length:"), done.stdout + done.stderr
+    length = re.search(rb"Content-Length: *(\d+)", header)
+    assert length is not None, header
+    result = json.loads(answer[: int(length.group(1))])["result"]
+    assert result["serverInfo"]["name"] == "mkdocs-recipes"
+    assert result["capabilities"]["completionProvider"]
+    assert result["capabilities"]["executeCommandProvider"]["commands"] == [
+        "mkdocs-recipes.acceptFinding"
+    ]

@@ -68,7 +68,13 @@ def key_doc(model: ValuesModel, path: tuple[str, ...]) -> KeyDoc | None:
         found = node.children.get(key)
         if found is None:
             return None
-        if found.subchart is not None and number < len(path) - 1:
+        if (
+            found.subchart is not None
+            and number < len(path) - 1
+            and _subchart_says(found, path[number + 1])
+        ):
+            # The subchart's own keys are read from its values.yaml; those the parent's
+            # values.yaml sets under it (its `enabled` switch) stay the parent's.
             here, local = found.subchart, ()
             node = found.subchart.root
             continue
@@ -91,6 +97,14 @@ def key_doc(model: ValuesModel, path: tuple[str, ...]) -> KeyDoc | None:
     )
 
 
+def _subchart_says(node: ValuesNode, key: str) -> bool:
+    """Whether the subchart at `node` documents `key` better than its parent does: the
+    parent only shows it in a comment, or not at all."""
+    assert node.subchart is not None
+    own = node.children.get(key)
+    return own is None or (own.documented and key in node.subchart.root.children)
+
+
 def children(model: ValuesModel, path: tuple[str, ...]) -> list[KeyDoc] | None:
     """The keys the chart lists under `path` (the top level for `()`), each documented;
     None when `path` is not a map of the chart's (unknown, free-form, or a list)."""
@@ -99,15 +113,15 @@ def children(model: ValuesModel, path: tuple[str, ...]) -> list[KeyDoc] | None:
         if parent is None:
             return None
         node = parent.node
-        sub = node.subchart
-        if sub is not None:
-            node = sub.root
     else:
         node = model.root
-    if node.shape not in (MAP, "any") or (node.free and not node.children):
+    keys = list(node.children)
+    if node.subchart is not None:
+        keys += [key for key in node.subchart.root.children if key not in node.children]
+    elif node.shape not in (MAP, "any") or (node.free and not node.children):
         return None
     found = []
-    for key in node.children:
+    for key in keys:
         doc = key_doc(model, (*path, key))
         if doc is not None:
             found.append(doc)

@@ -184,6 +184,34 @@ async def test_completion_offers_the_charts_keys_with_defaults_and_comments(clie
     assert "10.6.2" in versions
 
 
+async def test_completion_in_a_subchart_and_under_flux(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    text = RECIPE.replace(
+        "helmrelease_namespace: oauth2-proxy\n",
+        "helmrelease_namespace: oauth2-proxy\nflux:\n  release_interval: 5m\n  \n",
+    ).replace("      enabled: true\n", "      enabled: true\n    redis-ha:\n      \n")
+    uri = await _open(client, page, text)
+    lines = text.split("\n")
+    under_redis = lines.index("    redis-ha:") + 1
+    result = await _until(
+        lambda: client.text_document_completion_async(
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(under_redis, 6))
+        ),
+        lambda answer: bool(answer.items),
+    )
+    items = {item.label: item for item in result.items}
+    # The subchart's own keys, read from its values.yaml, and the parent's switch for it.
+    assert {"enabled", "replicas", "haproxy"} <= set(items)
+    assert "(subchart redis-ha" in items["replicas"].documentation.value
+    flux = lines.index("  release_interval: 5m") + 1
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(flux, 2))
+    )
+    labels = {item.label for item in result.items}
+    assert {"flux_version", "create_namespace", "values_in_helmrelease"} <= labels
+    assert "release_interval" not in labels  # already set on the line above
+
+
 async def test_hover_and_definition_of_a_values_key_and_a_link(client, recipe_site):
     page = recipe_site.root / "docs" / "proxy.md"
     uri = await _open(client, page)

@@ -72,7 +72,10 @@ class RecipesServer(LanguageServer):
             return
         analysis = site.analyse(path, document.source)
         if site.problem is not None:
-            self._tell_once(f"mkdocs-recipes cannot load {site.config_file}: {site.problem}")
+            # What its own build would stop on: said where the author looks.
+            self._tell_once(
+                f"mkdocs-recipes cannot load {site.config_file}: {site.problem}", show=True
+            )
         if analysis is None:
             self.analyses.pop(uri, None)
             self.publish(uri, [])
@@ -131,14 +134,21 @@ class RecipesServer(LanguageServer):
         else:
             self.loop.call_soon_threadsafe(call, *arguments)
 
-    def _tell_once(self, message: str) -> None:
+    def _tell_once(self, message: str, show: bool = False) -> None:
+        """`message` in the editor's log (`show`: in its message area) once a session."""
         if message in self._told:
             return
         self._told.add(message)
-        self.on_loop(
-            self.window_log_message,
-            lsp.LogMessageParams(type=lsp.MessageType.Warning, message=message),
-        )
+        if show:
+            self.on_loop(
+                self.window_show_message,
+                lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=message),
+            )
+        else:
+            self.on_loop(
+                self.window_log_message,
+                lsp.LogMessageParams(type=lsp.MessageType.Info, message=message),
+            )
 
     def report_failure(self, what: str) -> None:
         """A defect of ours: the editor's log says what, the server goes on."""

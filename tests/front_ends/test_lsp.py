@@ -89,15 +89,19 @@ async def _until(ask, wanted, seconds: float = 30):
         await asyncio.sleep(0.1)
 
 
+async def _open_clean(client: LanguageClient, site: Site) -> str:
+    """The recipe page opened, once its (clean) diagnostics are out."""
+    uri = await _open(client, site.root / "docs" / "proxy.md")
+    await _diagnostics_until(client, uri, lambda found: not found)
+    return uri
+
+
 def _codes(diagnostics) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
 async def test_a_typo_is_a_diagnostic_at_its_key_and_goes_when_fixed(client, recipe_site):
-    page = recipe_site.root / "docs" / "proxy.md"
-    uri = await _open(client, page)
-    # The clean page: nothing once its chart is there.
-    await _diagnostics_until(client, uri, lambda found: not found)
+    uri = await _open_clean(client, recipe_site)
     typo = RECIPE.replace("replicaCount", "replicaCont")
     await _change(client, uri, 2, typo)
     found = await _diagnostics_until(client, uri, lambda found: bool(found))
@@ -131,9 +135,7 @@ async def test_a_typo_is_a_diagnostic_at_its_key_and_goes_when_fixed(client, rec
 
 
 async def test_completion_offers_the_charts_keys_with_defaults_and_comments(client, recipe_site):
-    page = recipe_site.root / "docs" / "proxy.md"
-    uri = await _open(client, page)
-    await _diagnostics_until(client, uri, lambda found: not found)
+    uri = await _open_clean(client, recipe_site)
     typed = RECIPE.replace("      enabled: true\n", "      enabled: true\n      cl\n")
     await _change(client, uri, 2, typed)
     line = typed.split("\n").index("      cl")
@@ -213,9 +215,7 @@ async def test_completion_in_a_subchart_and_under_flux(client, recipe_site):
 
 
 async def test_hover_and_definition_of_a_values_key_and_a_link(client, recipe_site):
-    page = recipe_site.root / "docs" / "proxy.md"
-    uri = await _open(client, page)
-    await _diagnostics_until(client, uri, lambda found: not found)
+    uri = await _open_clean(client, recipe_site)
     lines = RECIPE.split("\n")
     replicas = lines.index("    replicaCount: 2")
     hover = await _until(
@@ -345,6 +345,18 @@ async def test_bad_input_gets_a_diagnostic_or_nothing(client, recipe_site, tmp_p
     assert result is None
     assert not client.diagnostics.get(outside.as_uri())
     assert not client.diagnostics.get(beside.as_uri())
+    # A site whose mkdocs.yml its own build cannot load: said once, where the author looks.
+    other = tmp_path_factory.mktemp("broken-site")
+    (other / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - recipes\n")  # no macros
+    (other / "docs").mkdir()
+    (other / "docs" / "index.md").write_text("# Home\n")
+    await _open(client, other / "docs" / "index.md")
+    shown = await _until(
+        lambda: asyncio.sleep(0, list(client.messages)), lambda found: bool(found), seconds=30
+    )
+    assert len(shown) == 1 and shown[0].type == lsp.MessageType.Warning
+    assert f"cannot load {other / 'mkdocs.yml'}" in shown[0].message
+    assert "needs the `macros` plugin" in shown[0].message
     # Still answering for the site's pages.
     page = docs / "proxy.md"
     uri = await _open(client, page)

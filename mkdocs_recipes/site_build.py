@@ -162,10 +162,15 @@ def _check_site(
 
 
 def _load(
-    config_file: Path, report: SiteReport, baseline: bool, progress: Progress | None
+    config_file: Path,
+    report: SiteReport,
+    baseline: bool,
+    progress: Progress | None,
+    prefetch: bool = True,
 ) -> LoadedSite:
     """The site of `config_file` loaded and its plugins set up; SiteCheckError when that
-    cannot be done (what its own build would stop on)."""
+    cannot be done (what its own build would stop on). `prefetch`: our plugin fetches
+    every recipe's chart at once when the files are known, as in a build."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -197,8 +202,8 @@ def _load(
     report.docs_dir = Path(config.docs_dir)
     # The files the build publishes: plugins add, hide and rename them (exclude, blog,
     # awesome-pages); `exclude_docs` and `draft_docs` pages are left out below.
-    files = plugins.files(get_files(config), config)
-    if pluglet_site:
+    files = plugins.files(get_files(config), config, prefetch)
+    if pluglet_site and prefetch:
         recipes.on_files(files, config=config)
     # The blog plugin hides its posts until its nav event puts them back.
     nav = plugins.nav(files, config)
@@ -212,7 +217,8 @@ def load_site(config_file: Path, *, offline: bool = False) -> LoadedSite:
     when its own build would stop."""
     report = SiteReport()
     with _offline(offline), _quiet_mkdocs():
-        return _load(config_file, report, True, None)
+        # No chart is fetched up front: the caller asks for each when a page needs it.
+        return _load(config_file, report, True, None, prefetch=False)
 
 
 def _recipes_plugin(config: MkDocsConfig, config_file: Path) -> tuple[RecipesPlugin, bool]:
@@ -413,13 +419,14 @@ class _SitePlugins:
                 self._run(method, config=config)
         return config
 
-    def files(self, files: Files, config: MkDocsConfig) -> Files:
+    def files(self, files: Files, config: MkDocsConfig, prefetch: bool = True) -> Files:
         from mkdocs.structure.files import set_exclusions
 
         for method in list(config.plugins.events.get("files", [])):
             owner = getattr(method, "__self__", None)
             if owner is self.recipes:
-                files = method(files, config=config) or files  # its prefetch
+                if prefetch:
+                    files = method(files, config=config) or files  # its prefetch
             elif owner is not self.macros:
                 files = self._run(method, files, config=config) or files
         set_exclusions(files, config)

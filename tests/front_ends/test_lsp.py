@@ -20,6 +20,9 @@ from support.site import Site
 
 pytestmark = pytest.mark.slow
 
+#: The repository RECIPE names (mirrored to a test server of its own where needed).
+SEED_REPOSITORY = "https://oauth2-proxy.github.io/manifests/"
+
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(server_command=[sys.executable, "-m", "mkdocs_recipes", "lsp"])
@@ -400,3 +403,69 @@ async def test_positions_count_utf16_code_units(client, recipe_site):
     (edit,) = fix.edit.changes[uri]
     assert edit.range.end.character == len(typo.encode("utf-8"))
     assert edit.new_text == typo.replace("replicaCont", "replicaCount")
+
+
+async def test_a_slow_chart_server_never_holds_back_the_diagnostics(
+    client, tmp_path, fresh_chart_server
+):
+    """What needs no chart is published at once; the chart's findings follow when it is
+    fetched, in the background."""
+    fresh_chart_server.latency = 3.0  # every request: a server far away
+    site = Site(
+        tmp_path / "far",
+        recipes_options={
+            "cache_dir": str(tmp_path / "far-cache"),
+            "mirrors": {SEED_REPOSITORY: f"{fresh_chart_server.url}/oauth2-proxy/"},
+        },
+    )
+    text = (
+        RECIPE.replace("helm_chart_version: 10.7.0", "helm_chart_version: 6.18.x").replace(
+            "replicaCount", "replicaCont"
+        )
+        + "\n```yaml\nbroken: [yaml\n```\n"
+    )
+    page = site.page("proxy.md", text)
+    site.write_config()
+    loop = asyncio.get_running_loop()
+    opened = loop.time()
+    uri = await _open(client, page, text)
+    first = await _diagnostics_until(client, uri, lambda found: bool(found))
+    assert loop.time() - opened < 2.5  # the site loaded, no chart yet
+    assert _codes(first) == ["yaml-syntax"]
+    found = await _diagnostics_until(client, uri, lambda found: len(found) == 2, seconds=60)
+    assert _codes(found) == ["values-unknown-key", "yaml-syntax"]
+
+
+async def test_fixes_of_removed_flux_api_versions_and_links_to_headings(client, recipe_site):
+    page = recipe_site.root / "docs" / "proxy.md"
+    text = RECIPE.replace(
+        "Set the values:",
+        "```yaml\napiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\n"
+        "metadata:\n  name: x\n  namespace: y\n```\n\nSet the values:",
+    ).replace("index.md#home", "index.md#the-start-of-it")
+    (recipe_site.root / "docs" / "index.md").write_text("# Home\n\nText.\n\n## The start of it\n")
+    uri = await _open(client, page, text)
+    found = await _diagnostics_until(client, uri, lambda found: bool(found))
+    api = next(d for d in found if "v2beta1" in d.message)
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri), api.range, lsp.CodeActionContext([api])
+        )
+    )
+    fix = next(
+        a
+        for a in actions or []
+        if a.title == "Change `helm.toolkit.fluxcd.io/v2beta1` to `helm.toolkit.fluxcd.io/v2`"
+    )
+    assert fix.is_preferred  # a safe fix, as `check --fix` makes it
+    (edit,) = fix.edit.changes[uri]
+    assert edit.new_text == "apiVersion: helm.toolkit.fluxcd.io/v2"
+
+    lines = text.split("\n")
+    link = next(n for n, line in enumerate(lines) if "the-start-of-it" in line)
+    target = await client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(link, 12))
+    )
+    assert isinstance(target, lsp.Location)
+    assert target.uri.endswith("/docs/index.md")
+    assert target.range.start.line == 4  # `## The start of it`

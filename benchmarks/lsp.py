@@ -8,7 +8,10 @@ started as an editor starts it. Measured, from this client's side of the pipe:
   diagnostics with its chart;
 * keystroke: one character typed in a values key (a typo made, then undone, so the
   diagnostics change each time) to the diagnostics of that text;
-* completion: a completion request at a values key to its answer.
+* completion: a completion request at a values key to its answer;
+* save: the page saved to the diagnostics of the checks across pages (the whole site,
+  through `check`'s cache: the first save fills it), three times; and keystrokes typed
+  while that check runs (60: 20 after each of three saves).
 
 Each is run with the chart cache warm (filled by a check before) and cold (emptied: the
 chart is resolved in the background while the first diagnostics are already out).
@@ -149,7 +152,12 @@ def measure(root: Path, keys: int, cold: bool) -> dict[str, str]:
         raise SystemExit(f"no hover on {lines[number]!r} within 120 s")
     charted = time.perf_counter()
     typing, completing = [], []
-    for version in range(2, keys + 2):
+    version = 1
+
+    def keystroke() -> float:
+        """One character typed (a typo made, or undone): seconds to its diagnostics."""
+        nonlocal version
+        version += 1
         typo = version % 2 == 0
         change = {
             "range": {
@@ -163,16 +171,36 @@ def measure(root: Path, keys: int, cold: bool) -> dict[str, str]:
             "textDocument/didChange",
             {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
         )
-        at, _ = client.diagnostics_after(sent, uri, lambda found, typo=typo: bool(found) == typo)
-        typing.append(at - sent)
+        at, _ = client.diagnostics_after(sent, uri, lambda found: bool(found) == typo)
+        return at - sent
+
+    for _ in range(keys):
+        typing.append(keystroke())
         sent = time.perf_counter()
         client.request(
             "textDocument/completion",
             {"textDocument": {"uri": uri}, "position": {"line": number, "character": 6}},
         )
         completing.append(time.perf_counter() - sent)
+    # Saved: the page read again, then the checks across pages over the whole site (the
+    # second publication), answered from the check cache where it can.
+    saves = []
+    for _ in range(3):
+        sent = time.perf_counter()
+        client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        first_at, _ = client.diagnostics_after(sent, uri)
+        second_at, _ = client.diagnostics_after(first_at, uri)
+        saves.append(second_at - sent)
+    # Typing on while the whole site is checked (in a process of its own).
+    during = []
+    for _ in range(3):
+        client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        during += [keystroke() for _ in range(20)]
+        time.sleep(max(saves) + 0.5)
     client.close()
     return {
+        "save": ", ".join(f"{value * 1000:.0f}" for value in saves),
+        "during": percentiles(during),
         "open": f"{(first - started) * 1000:7.0f} ms to first, "
         f"{(charted - started) * 1000:7.0f} ms with chart",
         "keystroke": percentiles(typing),
@@ -200,6 +228,8 @@ def main() -> None:
             print(f"{label}: open {found['open']}")
             print(f"{'':>17}  keystroke  {found['keystroke']}")
             print(f"{'':>17}  completion {found['completion']}")
+            print(f"{'':>17}  save, whole site checked: {found['save']} ms")
+            print(f"{'':>17}  keystroke while it runs {found['during']}")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class RecipesServer(LanguageServer):
         self.across: dict[Path, list[Finding]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.worker = _Worker(self)
+        self.runs = _AcrossRuns(self)
         self._told: set[str] = set()
 
     # What the worker calls -------------------------------------------------------------
@@ -86,19 +87,27 @@ class RecipesServer(LanguageServer):
     def check_site(self, uri: str) -> None:
         """The whole site of `uri` checked (on save): every file's findings published."""
         path = _path(uri)
-        site = self.site_of(path) if path is not None else None
-        if site is None or site.loaded() is None:
+        config = _config(path)
+        # (Not loaded here: the worker loads sites; this runs beside it.)
+        site = self.sites.get(config.resolve()) if config is not None else None
+        if site is None:
             return
         before = set(self.whole)
         whole, across = site.whole_site()
+        if site.problem is not None:
+            self._tell_once(f"mkdocs-recipes: {site.config_file}: {site.problem}", show=True)
+            site.problem = None
+            return
         self.whole.update(whole)
         self.across.update(across)
         for file in before - set(whole):
             if site.root in file.parents:
                 self.whole.pop(file, None)
                 self.across.pop(file, None)
-        open_files = {_path(u): u for u in self.analyses}
-        for file in set(whole) | before:
+        open_files = {path.resolve(): u for u in self.analyses if (path := _path(u))}
+        # Every open page of the site is published again (with what the checks across
+        # pages say of it now, maybe nothing), and every file whose findings changed.
+        for file in set(whole) | before | set(open_files):
             if site.root not in file.parents:
                 continue
             opened = open_files.get(file)
@@ -169,6 +178,11 @@ class RecipesServer(LanguageServer):
         site = self.sites.get(config.resolve()) if (config := _config(path)) else None
         return site, self.analyses.get(uri), document.source if document else "", path
 
+    def across_of(self, uri: str) -> list[Finding]:
+        """What the latest checks across pages said of the file at `uri`."""
+        path = _path(uri)
+        return self.across.get(path.resolve(), []) if path is not None else []
+
     def codec(self, uri: str) -> PositionCodec:
         document = self.workspace.text_documents.get(uri)
         return document.position_codec if document is not None else PositionCodec()
@@ -228,11 +242,48 @@ class _Worker:
                 kind = self.pending.pop(uri)
             try:
                 self.server.analyse(uri)
-                if kind == "save":
-                    self.server.check_site(uri)
             except Exception:
                 log.debug("analysing %s failed", uri, exc_info=True)
                 self.server.report_failure(f"analysing {uri}")
+            if kind == "save":
+                self.server.runs.check_later(uri)
+
+
+class _AcrossRuns:
+    """The checks across pages, on save: one run at a time, on a thread of its own (the
+    run itself is a process of its own: `lsp.whole_site`); a save during a run asks for
+    one more run after it."""
+
+    def __init__(self, server: RecipesServer) -> None:
+        self.server = server
+        self.lock = threading.Lock()
+        self.running = False
+        self.wanted: str | None = None
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def check_later(self, uri: str) -> None:
+        with self.lock:
+            self.wanted = uri
+            if self.running:
+                return
+            self.running = True
+            self.idle.clear()
+        threading.Thread(target=self._run, name="recipes-across", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                uri, self.wanted = self.wanted, None
+                if uri is None:
+                    self.running = False
+                    self.idle.set()
+                    return
+            try:
+                self.server.check_site(uri)
+            except Exception:
+                log.debug("checking the site of %s failed", uri, exc_info=True)
+                self.server.report_failure(f"checking the site of {uri}")
 
 
 def _path(uri: str) -> Path | None:
@@ -330,8 +381,9 @@ def make_server(offline: bool = False) -> RecipesServer:
         loaded = site.loaded() if site is not None else None
         baseline = loaded is not None and bool(loaded.recipes.engine.options.baseline)
         lines, codec = text.split("\n"), ls.codec(uri)
+        findings = analysis.findings + ls.across_of(uri)
         try:
-            actions = features.code_actions(uri, lines, analysis.findings, params.range, baseline)
+            actions = features.code_actions(uri, lines, findings, params.range, baseline)
             for action in actions:
                 for edit in (action.edit.changes or {}).get(uri, []) if action.edit else []:
                     edit.range = _to_client(codec, lines, edit.range)
@@ -351,7 +403,7 @@ def make_server(offline: bool = False) -> RecipesServer:
         site, analysis, text, path = ls._at(uri)
         if site is None or analysis is None or path is None:
             return False
-        finding = features.accepted(arguments, analysis.findings)
+        finding = features.accepted(arguments, analysis.findings + ls.across_of(uri))
         loaded = site.loaded()
         if finding is None or loaded is None or not loaded.recipes.engine.options.baseline:
             return False

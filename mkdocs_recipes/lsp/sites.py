@@ -200,16 +200,31 @@ class OpenSite:
 
     def whole_site(self) -> tuple[dict[Path, list[Finding]], dict[Path, list[Finding]]]:
         """Every finding of the site by file, as `check` reports them (its cache kept in
-        step), and those of them only the checks across pages make (run only here)."""
-        from ..site_build import check_site
+        step), and those of them only the checks across pages make. Run in a process of
+        its own (`lsp.whole_site`): pages are read meanwhile."""
+        import json
+        import subprocess
+        import sys
 
-        os.chdir(self.root)
+        from .whole_site import finding_of
+
+        command = [sys.executable, "-m", "mkdocs_recipes.lsp.whole_site", str(self.config_file)]
+        if self.offline:
+            command.append("--offline")
         try:
-            report = check_site(self.config_file, offline=self.offline, cache=True)
-        except SiteCheckError as error:
-            self.problem = str(error)
+            done = subprocess.run(
+                command, cwd=self.root, capture_output=True, text=True, timeout=600
+            )
+            data = json.loads(done.stdout)
+        except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+            self.problem = f"the checks across pages failed ({type(error).__name__}: {error})"
             return {}, {}
-        return self._by_file(report.findings), self._by_file(report.across)
+        if "problem" in data:
+            self.problem = str(data["problem"])
+            return {}, {}
+        findings = [finding_of(item) for item in data["findings"]]
+        across = [findings[n] for n in data["across"]]
+        return self._by_file(findings), self._by_file(across)
 
     def _by_file(self, findings: list[Finding]) -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}

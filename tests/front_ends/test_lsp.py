@@ -307,6 +307,14 @@ async def test_checks_across_pages_run_on_save(client, recipe_site):
     assert link.range.start.line == broken.split("\n").index(
         "Back to [the start](index.md#nowhere)."
     )
+    # Such a finding can be accepted too.
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri), link.range, lsp.CodeActionContext([link])
+        )
+    )
+    titles = [action.title for action in actions or []]
+    assert titles == ["Accept [link-anchor-missing] in the baseline"]
 
 
 async def test_bad_input_gets_a_diagnostic_or_nothing(client, recipe_site, tmp_path_factory):

@@ -23,12 +23,8 @@ def lsp(offline: bool) -> None:
     `lsp` extra: pip install 'mkdocs-recipes[lsp]'.
     """
     try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
-    except ImportError:
-        raise UsageProblem(
-            "the language server needs pygls: pip install 'mkdocs-recipes[lsp]'"
-        ) from None
-    from ..lsp.server import serve
+        from ..lsp.server import serve
+    except ImportError as error:
+        raise UsageProblem(str(error)) from None
 
     serve(offline=offline)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -81,9 +81,10 @@ def key_doc(model: ValuesModel, path: tuple[str, ...]) -> KeyDoc | None:
         local = (*local, key)
         node = found
     chart = here.chart
-    line = _lines(chart).get(local)
+    known = _known(chart)
+    line = known.by_path.get(local)
     if line is None and node.documented:
-        line = _commented_line(chart.values_text, local[-1])
+        line = _commented_line(known.lines, local[-1])
     schema = schema_at(chart.schema, local)
     description = schema.get("description") if schema else None
     return KeyDoc(
@@ -92,7 +93,7 @@ def key_doc(model: ValuesModel, path: tuple[str, ...]) -> KeyDoc | None:
         local,
         node,
         line,
-        _comment_above(chart.values_text, line) if line is not None else "",
+        _comment_above(known.lines, line) if line is not None else "",
         description if isinstance(description, str) else None,
     )
 
@@ -128,14 +129,22 @@ def children(model: ValuesModel, path: tuple[str, ...]) -> list[KeyDoc] | None:
     return found
 
 
-_LAYOUTS: dict[int, tuple[Chart, dict[tuple[str, ...], int]]] = {}
+class _Known(NamedTuple):
+    """A chart's values.yaml as the editor reads it: its lines, and each key path's."""
+
+    chart: Chart
+    lines: list[str]
+    by_path: dict[tuple[str, ...], int]
 
 
-def _lines(chart: Chart) -> dict[tuple[str, ...], int]:
-    """Each key path of the chart's values.yaml -> its 0-based line."""
-    kept = _LAYOUTS.get(id(chart))
-    if kept is not None and kept[0] is chart:
-        return kept[1]
+_KNOWN: dict[int, _Known] = {}
+
+
+def _known(chart: Chart) -> _Known:
+    """`chart`'s values.yaml split into lines and its keys' lines, once per chart."""
+    kept = _KNOWN.get(id(chart))
+    if kept is not None and kept.chart is chart:
+        return kept
     layout = chart.values_layout
     if layout is None:
         try:
@@ -146,24 +155,23 @@ def _lines(chart: Chart) -> dict[tuple[str, ...], int]:
     if layout is not None:
         for line, (_, path) in sorted(layout.keys.items()):
             by_path.setdefault(path, line)
-    if len(_LAYOUTS) > 64:
-        _LAYOUTS.clear()
-    _LAYOUTS[id(chart)] = (chart, by_path)
-    return by_path
+    if len(_KNOWN) > 64:
+        _KNOWN.clear()
+    known = _KNOWN[id(chart)] = _Known(chart, chart.values_text.split("\n"), by_path)
+    return known
 
 
-def _commented_line(text: str, key: str) -> int | None:
+def _commented_line(lines: list[str], key: str) -> int | None:
     """The line of a key values.yaml shows only in a comment (`# key:`)."""
     pattern = re.compile(r"^\s*#+\s*(?:-\s+)?" + re.escape(key) + r":")
-    for number, line in enumerate(text.split("\n")):
+    for number, line in enumerate(lines):
         if pattern.match(line):
             return number
     return None
 
 
-def _comment_above(text: str, line: int) -> str:
+def _comment_above(lines: list[str], line: int) -> str:
     """The comment lines right above `line` (a key, or a commented-out key)."""
-    lines = text.split("\n")
     found: list[str] = []
     number = line - 1
     while number >= 0 and len(found) < _MAX_LINES:

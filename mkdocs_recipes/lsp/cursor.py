@@ -182,7 +182,7 @@ def token_range(text: str, column: int | None) -> tuple[int, int]:
     if column is not None and 0 < column <= len(text):
         start = column - 1
         span = word_at(text, start)
-        if span is not None and span[0] <= start:
+        if span is not None:
             return start, span[1]
         return start, len(text.rstrip())
     stripped = text.strip()

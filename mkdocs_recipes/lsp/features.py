@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from ..charts.values_model import values_model
+from ..charts.values_model import schema_at, values_model
 from ..flux.settings import FluxSettings
 from ..recipe.keys import CHART_KEYS
 from ..report.findings import Finding, Severity
@@ -57,7 +57,8 @@ def completion(
     if region is None:
         return []
     place = yaml_place(region, position.line, position.character)
-    line = text.split("\n")[position.line] if position.line < len(text.split("\n")) else ""
+    lines = text.split("\n")
+    line = lines[position.line] if position.line < len(lines) else ""
     replace = _typed_range(line, position)
     if region.kind == "front-matter":
         return _front_matter_items(site, analysis, place, replace)
@@ -217,6 +218,15 @@ def _chart_path(
     return (*anchor, *path)
 
 
+def _key_at(region: Region, place: YamlPlace, analysis: Analysis | None) -> KeyDoc | None:
+    """The chart's documentation of the values key written at `place`, if it has one."""
+    if analysis is None or analysis.chart is None or not place.on_key or not place.key:
+        return None
+    model = values_model(analysis.chart.chart)
+    path = _chart_path(region, place, analysis, model)
+    return key_doc(model, (*path, place.key)) if path is not None else None
+
+
 # Hover ---------------------------------------------------------------------------------
 
 
@@ -236,10 +246,8 @@ def hover(
     if region.kind == "front-matter" and place.parents == () and place.key:
         found = _front_matter_hover(site, analysis, place.key)
     elif region.kind == "block" and analysis is not None and analysis.chart is not None:
-        model = values_model(analysis.chart.chart)
-        path = _chart_path(region, place, analysis, model) if place.on_key else None
-        doc = key_doc(model, (*path, place.key)) if path is not None and place.key else None
-        found = key_markdown(doc, model) if doc is not None else None
+        doc = _key_at(region, place, analysis)
+        found = key_markdown(doc, values_model(analysis.chart.chart)) if doc else None
     if found is None:
         return None
     return lsp.Hover(
@@ -288,8 +296,6 @@ def key_markdown(doc: KeyDoc, model: ValuesModel) -> str:
         parts.append(f"Default:\n```yaml\n{default}\n```")
     elif doc.node.documented:
         parts.append("No default: the chart documents this key in a comment or its schema.")
-    from ..charts.values_model import schema_at
-
     kind = schema_text(schema_at(doc.chart.schema, doc.local_path))
     if kind:
         parts.append(f"Schema type: `{kind}`")
@@ -308,15 +314,11 @@ def definition(
     if region is None or region.kind != "block":
         target = link_at(line, position.character)
         return _link_target(site, file, target) if target else None
-    if site is None or analysis is None or analysis.chart is None:
+    if site is None:
         return None
     span = word_at(line, position.character)
     place = yaml_place(region, position.line, span[0] if span else position.character)
-    if not place.on_key or not place.key:
-        return None
-    model = values_model(analysis.chart.chart)
-    path = _chart_path(region, place, analysis, model)
-    doc = key_doc(model, (*path, place.key)) if path is not None else None
+    doc = _key_at(region, place, analysis)
     if doc is None or doc.line is None:
         return None
     copy = _values_copy(site, doc)
@@ -367,27 +369,27 @@ def _link_target(site: OpenSite | None, file: Path, target: str) -> lsp.Location
 
 
 def _heading_line(page: Path, anchor: str) -> int | None:
-    """The line of the heading whose id (as the toc extension makes it) is `anchor`."""
+    """The line of the heading whose id (as the toc extension makes it, by default) is
+    `anchor`."""
     from markdown.extensions.toc import slugify
 
-    from ..checks.links.headings import atx_title, unique
+    from ..checks.links.headings import HeadingIds, atx_title
+    from ..checks.links.prose import prose_lines
 
-    taken: set[str] = set()
     try:
-        lines = page.read_text(encoding="utf-8").split("\n")
+        text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    fenced = False
-    for number, text in enumerate(lines):
-        if text.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        if fenced or not text.startswith("#"):
+    ids, taken = HeadingIds(slugify), set[str]()
+    raw = text.split("\n")
+    for line in prose_lines(text, "#"):
+        title = atx_title(raw[line.number - 1].lstrip())
+        if title is None:
             continue
-        title = atx_title(text)
-        if title is not None and unique(slugify(title, "-"), taken) == anchor:
-            return number
-        if title is not None:
-            taken.add(unique(slugify(title, "-"), taken))
+        found = ids.heading_id(title, taken)
+        if found == anchor:
+            return line.number - 1
+        taken.add(found)
     return None
 
 

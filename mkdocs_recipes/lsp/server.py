@@ -218,15 +218,12 @@ class _Worker:
         self.server = server
         self.pending: dict[str, str] = {}
         self.condition = threading.Condition()
-        self.idle = threading.Event()
-        self.idle.set()
         self.thread: threading.Thread | None = None
 
     def add(self, uri: str, kind: str) -> None:
         with self.condition:
             if self.pending.get(uri) != "save":
                 self.pending[uri] = kind
-            self.idle.clear()
             if self.thread is None:
                 self.thread = threading.Thread(target=self._run, name="recipes-pages", daemon=True)
                 self.thread.start()
@@ -236,7 +233,6 @@ class _Worker:
         while True:
             with self.condition:
                 while not self.pending:
-                    self.idle.set()
                     self.condition.wait()
                 uri = next(iter(self.pending))
                 kind = self.pending.pop(uri)
@@ -259,8 +255,6 @@ class _AcrossRuns:
         self.lock = threading.Lock()
         self.running = False
         self.wanted: str | None = None
-        self.idle = threading.Event()
-        self.idle.set()
 
     def check_later(self, uri: str) -> None:
         with self.lock:
@@ -268,7 +262,6 @@ class _AcrossRuns:
             if self.running:
                 return
             self.running = True
-            self.idle.clear()
         threading.Thread(target=self._run, name="recipes-across", daemon=True).start()
 
     def _run(self) -> None:
@@ -277,7 +270,6 @@ class _AcrossRuns:
                 uri, self.wanted = self.wanted, None
                 if uri is None:
                     self.running = False
-                    self.idle.set()
                     return
             try:
                 self.server.check_site(uri)

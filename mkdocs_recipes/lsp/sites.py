@@ -120,16 +120,6 @@ class OpenSite:
                 stamp.append(None)
         return tuple(stamp)
 
-    def src_path(self, file: Path) -> str | None:
-        """`file`'s path in docs_dir (None: not a page of this site)."""
-        site = self.loaded()
-        if site is None:
-            return None
-        try:
-            return file.resolve().relative_to(Path(site.config.docs_dir).resolve()).as_posix()
-        except ValueError:
-            return None
-
     def analyse(self, file: Path, text: str) -> Analysis | None:
         """The page at `file` read from `text`; None when the build publishes no such page
         (a file outside docs_dir, excluded, not Markdown)."""
@@ -137,7 +127,7 @@ class OpenSite:
         if site is None:
             return None
         os.chdir(self.root)
-        src = self.src_path(file)
+        src = _in_docs(site, file)
         if src is None:
             return None
         recipe = _recipe_of(text, str(file))
@@ -235,6 +225,13 @@ class OpenSite:
     def close(self) -> None:
         if self._fetcher is not None:
             self._fetcher.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_docs(site: LoadedSite, file: Path) -> str | None:
+    try:
+        return file.resolve().relative_to(Path(site.config.docs_dir).resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _recipe_of(text: str, path: str) -> Recipe | None:

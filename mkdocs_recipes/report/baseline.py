@@ -99,7 +99,8 @@ class Baseline:
         """Match `file`'s findings again from the start, against `lines` (its text now,
         as an editor holds it) or, without them, the file as it is on disk."""
         absolute = file if file.is_absolute() else Path.cwd() / file
-        for key in [key for key in self.matched if key[1] == self.key_path(absolute)]:
+        named = self.key_path(absolute)
+        for key in [key for key in self.matched if key[1] == named]:
             del self.matched[key]
         if lines is None:
             self._lines.pop(absolute, None)
